@@ -1,0 +1,56 @@
+/**
+ * The Koa app, from a short visible list: errors → request id → auth → body → routers.
+ * `/engine-rest` speaks Camunda 7's REST conventions; `/api` is this service's own.
+ */
+import Koa from 'koa';
+import Router from '@koa/router';
+import { bodyParser } from '@koa/bodyparser';
+import { authMiddleware } from '../identity/auth.ts';
+import { identityRouter } from './routes/identity.ts';
+import { tokensRouter } from './routes/tokens.ts';
+import { errorMiddleware } from './middleware/errors.ts';
+import { requestId } from './middleware/requestId.ts';
+import { deploymentRouter } from './routes/deployments.ts';
+import { definitionRouter } from './routes/definitions.ts';
+import { instanceRouter } from './routes/instances.ts';
+import { taskRouter } from './routes/tasks.ts';
+import { messageRouter } from './routes/messages.ts';
+import { historyRouter } from './routes/history.ts';
+import type { Services } from './services.ts';
+import type { AppState } from './types.ts';
+
+export function buildApp(s: Services): Koa<AppState> {
+  const app = new Koa<AppState>();
+  app.proxy = false;
+  app.silent = true;
+
+  const auth = authMiddleware(s.store);
+  const body = bodyParser({ enableTypes: ['json'], jsonLimit: s.limits.maxBodyBytes, encoding: 'utf-8' });
+
+  const engineRest = new Router<AppState>({ prefix: '/engine-rest' });
+  engineRest.get('/version', (ctx) => {
+    ctx.body = { version: '7.22.0' };
+  });
+  engineRest.get('/engine', (ctx) => {
+    ctx.body = [{ name: 'default' }];
+  });
+  for (const r of [deploymentRouter(s), definitionRouter(s), instanceRouter(s), taskRouter(s), messageRouter(s), historyRouter(s), identityRouter(s.store)]) {
+    engineRest.use(r.routes(), r.allowedMethods());
+  }
+
+  const api = new Router<AppState>({ prefix: '/api' });
+  const tokens = tokensRouter(s.store);
+  api.use(tokens.routes(), tokens.allowedMethods());
+
+  app.use(errorMiddleware());
+  app.use(requestId);
+  app.use(async (ctx, next) => {
+    // Every /engine-rest and /api route needs a known user, including unknown paths (401 before 404).
+    if (ctx.path.startsWith('/engine-rest') || ctx.path.startsWith('/api')) return auth(ctx as never, next);
+    return next();
+  });
+  app.use(body);
+  app.use(engineRest.routes()).use(engineRest.allowedMethods());
+  app.use(api.routes()).use(api.allowedMethods());
+  return app;
+}

@@ -1,0 +1,132 @@
+/** `/task…`: the tasklist API. Claim and complete only as assignee or candidate (403 otherwise). */
+import Router from '@koa/router';
+import { Forbidden, NotFound, ValidationError } from '../../errors.ts';
+import { parseVariables, toResponse } from '../../engine/variables.ts';
+import type { TaskQuery, TaskRecord } from '../../store/store.ts';
+import { taskDto } from '../dto.ts';
+import { bodyObject, QueryReader } from '../query.ts';
+import type { Services } from '../services.ts';
+import type { AppState, AuthUser } from '../types.ts';
+
+const SORT_BY = ['created', 'dueDate', 'priority', 'name', 'assignee', 'id'] as const;
+
+export function taskQuery(raw: Record<string, unknown>, s: Services): Promise<TaskQuery> {
+  const q = new QueryReader(raw);
+  const query: TaskQuery = {
+    assignee: q.string('assignee'),
+    assigneeIn: q.list('assigneeIn'),
+    candidateGroups: q.list('candidateGroups') ?? (q.string('candidateGroup') ? [q.string('candidateGroup')!] : undefined),
+    includeAssigned: q.bool('includeAssignedTasks'),
+    unassigned: q.bool('unassigned'),
+    assigned: q.bool('assigned'),
+    instanceId: q.string('processInstanceId'),
+    businessKey: q.string('processInstanceBusinessKey'),
+    definitionKey: q.string('processDefinitionKey'),
+    definitionId: q.string('processDefinitionId'),
+    taskDefinitionKey: q.string('taskDefinitionKey'),
+    taskDefinitionKeyIn: q.list('taskDefinitionKeyIn'),
+    name: q.string('name'),
+    nameLike: q.string('nameLike'),
+    dueBefore: q.date('dueBefore'),
+    dueAfter: q.date('dueAfter'),
+    createdBefore: q.date('createdBefore'),
+    createdAfter: q.date('createdAfter'),
+    minPriority: q.int('minPriority', -2147483648),
+    maxPriority: q.int('maxPriority', -2147483648),
+    sortBy: q.oneOf('sortBy', SORT_BY),
+    sortOrder: q.oneOf('sortOrder', ['asc', 'desc'] as const),
+    ...q.page(),
+  };
+  const candidateUser = q.string('candidateUser');
+  if (!candidateUser) return Promise.resolve(query);
+  // A candidate user sees tasks offered to them or to any of their groups.
+  return s.store.groupsOf(candidateUser).then((groups) => ({ ...query, candidateUser, candidateUserGroups: groups }));
+}
+
+/** May this user work on the task? Admins, the assignee, and candidates (user or group). */
+export function mayWork(user: AuthUser, task: TaskRecord): boolean {
+  if (user.isAdmin) return true;
+  if (task.assignee) return task.assignee === user.id;
+  return task.candidateUsers.includes(user.id) || task.candidateGroups.some((g) => user.groups.includes(g));
+}
+
+function mayClaim(user: AuthUser, task: TaskRecord): boolean {
+  if (user.isAdmin) return true;
+  return task.assignee === user.id || task.candidateUsers.includes(user.id) || task.candidateGroups.some((g) => user.groups.includes(g));
+}
+
+export function taskRouter(s: Services): Router<AppState> {
+  const router = new Router<AppState>();
+
+  async function task(id: string): Promise<TaskRecord> {
+    const t = await s.store.getTask(id);
+    if (!t) throw new NotFound(`No matching task with id ${id}`);
+    return t;
+  }
+
+  router.get('/task', async (ctx) => {
+    ctx.body = (await s.store.findTasks(await taskQuery(ctx.query, s))).map(taskDto);
+  });
+  router.get('/task/count', async (ctx) => {
+    ctx.body = { count: await s.store.countTasks(await taskQuery(ctx.query, s)) };
+  });
+  router.get('/task/:id', async (ctx) => {
+    ctx.body = taskDto(await task(ctx.params.id));
+  });
+
+  router.post('/task/:id/claim', async (ctx) => {
+    const t = await task(ctx.params.id);
+    const body = bodyObject(ctx.request.body);
+    const userId = typeof body.userId === 'string' ? body.userId : ctx.state.user.id;
+    if (userId !== ctx.state.user.id && !ctx.state.user.isAdmin) throw new Forbidden('You may only claim tasks for yourself');
+    if (!mayClaim(ctx.state.user, t)) throw new Forbidden(`User ${ctx.state.user.id} is not a candidate for task ${t.id}`);
+    await s.engine.claim(t.id, userId);
+    ctx.status = 204;
+  });
+  router.post('/task/:id/unclaim', async (ctx) => {
+    const t = await task(ctx.params.id);
+    if (!ctx.state.user.isAdmin && t.assignee !== ctx.state.user.id) throw new Forbidden(`User ${ctx.state.user.id} is not the assignee of task ${t.id}`);
+    await s.engine.setAssignee(t.id, null);
+    ctx.status = 204;
+  });
+  router.post('/task/:id/assignee', async (ctx) => {
+    const t = await task(ctx.params.id);
+    const body = bodyObject(ctx.request.body);
+    if (body.userId !== null && typeof body.userId !== 'string') throw new ValidationError("'userId' must be a string or null");
+    if (!mayClaim(ctx.state.user, t)) throw new Forbidden(`User ${ctx.state.user.id} may not assign task ${t.id}`);
+    await s.engine.setAssignee(t.id, body.userId as string | null);
+    ctx.status = 204;
+  });
+
+  async function complete(ctx: Parameters<Parameters<typeof router.post>[1]>[0]) {
+    const t = await task(ctx.params.id);
+    if (!mayWork(ctx.state.user, t)) throw new Forbidden(`User ${ctx.state.user.id} may not complete task ${t.id}`);
+    const body = bodyObject(ctx.request.body);
+    const variables = parseVariables(body.variables);
+    const instance = await s.engine.completeTask(t.id, variables);
+    if (body.withVariablesInReturn === true) {
+      ctx.body = toResponse(instance.variables);
+    } else ctx.status = 204;
+  }
+  router.post('/task/:id/complete', complete);
+  router.post('/task/:id/submit-form', complete);
+
+  router.get('/task/:id/variables', async (ctx) => {
+    const t = await task(ctx.params.id);
+    const inst = await s.store.getInstance(t.instanceId);
+    ctx.body = toResponse({ ...(inst?.variables ?? {}), ...t.localVariables });
+  });
+  router.get('/task/:id/form-variables', async (ctx) => {
+    const t = await task(ctx.params.id);
+    const inst = await s.store.getInstance(t.instanceId);
+    const all = { ...(inst?.variables ?? {}), ...t.localVariables };
+    const names = new QueryReader(ctx.query).list('variableNames');
+    ctx.body = toResponse(names ? Object.fromEntries(Object.entries(all).filter(([k]) => names.includes(k))) : all);
+  });
+  router.get('/task/:id/form', async (ctx) => {
+    const t = await task(ctx.params.id);
+    ctx.body = { key: t.formKey, contextPath: null, camundaFormRef: null };
+  });
+
+  return router;
+}

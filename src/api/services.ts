@@ -1,0 +1,13 @@
+import type { Clock } from '../clock.ts';
+import type { Deployer } from '../engine/deployer.ts';
+import type { ProcessEngine } from '../engine/processEngine.ts';
+import type { Store } from '../store/store.ts';
+
+/** What the HTTP layer is built from. */
+export interface Services {
+  store: Store;
+  engine: ProcessEngine;
+  deployer: Deployer;
+  clock: Clock;
+  limits: { maxBodyBytes: number; maxFileBytes: number };
+}

@@ -1,0 +1,55 @@
+/**
+ * Configuration from the environment, validated at start: a bad value stops the service with
+ * a message naming the variable. Defaults are the embedded profile's.
+ */
+import path from 'node:path';
+
+export interface Config {
+  port: number;
+  host: string;
+  dataDir: string;
+  adminUser: string | undefined;
+  adminPassword: string | undefined;
+  /** Create demo users for every group (embedded default: yes). */
+  demoUsers: boolean;
+  /** Directory of BPMN files deployed at start. */
+  processesDir: string;
+  maxBodyBytes: number;
+  maxFileBytes: number;
+}
+
+export class ConfigError extends Error {}
+
+function int(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) throw new ConfigError(`${name} must be an integer between ${min} and ${max}, got '${raw}'`);
+  return Number(raw);
+}
+
+function bool(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (['1', 'true', 'yes'].includes(raw.toLowerCase())) return true;
+  if (['0', 'false', 'no'].includes(raw.toLowerCase())) return false;
+  throw new ConfigError(`${name} must be true or false, got '${raw}'`);
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Config {
+  const adminUser = env.ADMIN_USER || undefined;
+  const adminPassword = env.ADMIN_PASSWORD || undefined;
+  if (adminUser && !/^[A-Za-z0-9_.@-]{1,64}$/.test(adminUser)) throw new ConfigError(`ADMIN_USER must match [A-Za-z0-9_.@-]{1,64}, got '${adminUser}'`);
+  if (Boolean(adminUser) !== Boolean(adminPassword)) throw new ConfigError('ADMIN_USER and ADMIN_PASSWORD must be set together');
+  if (adminPassword && adminPassword.length < 8) throw new ConfigError('ADMIN_PASSWORD must have at least 8 characters');
+  return {
+    port: int(env, 'PORT', 8080, 0, 65535),
+    host: env.HOST || '127.0.0.1',
+    dataDir: path.resolve(cwd, env.DATA_DIR || 'data'),
+    adminUser,
+    adminPassword,
+    demoUsers: bool(env, 'DEMO_USERS', true),
+    processesDir: path.resolve(cwd, env.PROCESSES_DIR || 'processes'),
+    maxBodyBytes: int(env, 'MAX_BODY_BYTES', 1024 * 1024, 1024, 100 * 1024 * 1024),
+    maxFileBytes: int(env, 'MAX_FILE_BYTES', 5 * 1024 * 1024, 1024, 100 * 1024 * 1024),
+  };
+}

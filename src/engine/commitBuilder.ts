@@ -1,0 +1,194 @@
+/**
+ * Turns what a session saw into the one atomic write of a command: the next instance record
+ * (engine state, variables, tasks, subscriptions, timers), history rows, and follow-ups.
+ */
+import type { ActivityHistoryRecord, FollowUpRecord, InstanceCommit, InstanceRecord, Store, SubscriptionRecord, TaskHistoryRecord, TaskRecord, TimerRecord, TypedValue, VariableHistoryRecord } from '../store/store.ts';
+import { resolve } from './feel.ts';
+import { stableId } from './ids.ts';
+import type { Session } from './session.ts';
+import { createTask } from './taskFactory.ts';
+import { fromPlain, type TypedVariables } from './variables.ts';
+
+/** What a command did besides running the engine. */
+export interface CommandEffects {
+  /** Variables given at start (recorded in history). */
+  initialVariables: string[];
+  /** Variables the command set explicitly (already typed in the instance). */
+  setVariables?: string[];
+  completedTaskIds?: string[];
+  consumedFollowUps: string[];
+  /** Record-only commands: tasks whose row changed (claim), with an end for deleted ones. */
+  taskUpdates?: Array<{ task: TaskRecord; end?: string; reason?: string }>;
+  variableUpdates?: Array<[string, TypedValue | null]>;
+}
+
+export function taskHistoryOf(t: TaskRecord, end: string | null, reason: string | null): TaskHistoryRecord {
+  return {
+    id: t.id,
+    instanceId: t.instanceId,
+    definitionId: t.definitionId,
+    definitionKey: t.definitionKey,
+    taskDefinitionKey: t.taskDefinitionKey,
+    name: t.name,
+    assignee: t.assignee,
+    candidateGroups: t.candidateGroups,
+    startTime: t.created,
+    endTime: end,
+    due: t.due,
+    deleteReason: reason,
+    businessKey: t.businessKey,
+  };
+}
+
+function same(a: unknown, b: unknown): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
+export function buildCommit(prev: InstanceRecord, session: Session, plain: Record<string, unknown>, effects: CommandEffects, now: string, _store?: Store): InstanceCommit {
+  const model = session.model;
+  const next: InstanceRecord = { ...prev, version: prev.version + 1, variables: { ...prev.variables } };
+
+  // Variables the engine or handlers changed (plain values differ from the typed ones).
+  const changed = new Set<string>([...effects.initialVariables, ...(effects.setVariables ?? [])]);
+  for (const [name, value] of Object.entries(plain)) {
+    if (!(name in next.variables) || !same(next.variables[name].value, value)) {
+      next.variables[name] = fromPlain(value);
+      changed.add(name);
+    }
+  }
+
+  // Tasks: keep the ones still waiting (with their assignee), create new ones.
+  const prevTasks = new Map(prev.tasks.map((t) => [t.executionId, t]));
+  const tasks: TaskRecord[] = [];
+  const taskHistory: TaskHistoryRecord[] = [];
+  const subscriptions: SubscriptionRecord[] = [];
+  for (const wait of session.waits.values()) {
+    const info = model.elements[wait.activityId];
+    if (!info) continue;
+    if (info.type === 'bpmn:UserTask') {
+      const existing = prevTasks.get(wait.executionId);
+      if (existing) tasks.push(existing);
+      else {
+        const task = createTask(next, info, wait, plain, now);
+        tasks.push(task);
+        taskHistory.push(taskHistoryOf(task, null, null));
+      }
+    }
+    const ref = info.message ?? info.signal;
+    if (ref) {
+      subscriptions.push({
+        id: stableId(prev.id, wait.executionId),
+        instanceId: prev.id,
+        businessKey: prev.businessKey,
+        definitionId: prev.definitionId,
+        kind: info.message ? 'message' : 'signal',
+        name: String(resolve(ref.name, plain) ?? ref.name),
+        refId: ref.id,
+        activityId: wait.activityId,
+        executionId: wait.executionId,
+      });
+    }
+  }
+  const live = new Set(tasks.map((t) => t.id));
+  const completed = new Set(effects.completedTaskIds ?? []);
+  for (const t of prev.tasks) {
+    if (!live.has(t.id)) taskHistory.push(taskHistoryOf(t, now, completed.has(t.id) ? 'completed' : 'deleted'));
+  }
+
+  const timers: TimerRecord[] = [...session.timers.values()].map((t) => ({
+    id: `${prev.id}:${t.executionId}`,
+    instanceId: prev.id,
+    activityId: t.activityId,
+    executionId: t.executionId,
+    dueAt: t.expireAt,
+    timerType: t.timerType,
+  }));
+
+  // History of activity instances seen in this command.
+  const taskByExec = new Map([...tasks, ...prev.tasks].map((t) => [t.executionId, t]));
+  let seq = 0;
+  const activityHistory: ActivityHistoryRecord[] = [...session.activities.values()].map((a) => ({
+    id: a.executionId,
+    instanceId: prev.id,
+    definitionId: prev.definitionId,
+    definitionKey: prev.definitionKey,
+    activityId: a.activityId,
+    activityName: a.activityName,
+    activityType: a.activityType,
+    executionId: a.executionId,
+    startTime: a.start ?? now,
+    endTime: a.end ?? null,
+    canceled: a.canceled ?? false,
+    taskId: taskByExec.get(a.executionId)?.id ?? null,
+    assignee: taskByExec.get(a.executionId)?.assignee ?? null,
+    calledProcessInstanceId: session.calls.has(a.executionId) || model.elements[a.activityId]?.type === 'bpmn:CallActivity' ? stableId(prev.id, a.executionId) : null,
+    seq: next.version * 100000 + seq++,
+  }));
+
+  const followUps: FollowUpRecord[] = [];
+  for (const call of session.calls.values()) {
+    if (!call.isNew) continue;
+    const info = model.elements[call.activityId];
+    const vars: TypedVariables = {};
+    const ctx = { ...plain, execution: { processBusinessKey: prev.businessKey, processInstanceId: prev.id } };
+    let businessKey: string | null = null;
+    for (const m of info?.inMappings ?? []) {
+      if (m.all) Object.assign(vars, next.variables);
+      if (m.businessKey !== undefined) {
+        const bk = resolve(m.businessKey, ctx);
+        businessKey = bk === null || bk === undefined ? null : String(bk);
+      }
+      if (m.target && m.source !== undefined) vars[m.target] = next.variables[m.source] ?? fromPlain(null);
+      else if (m.target && m.sourceExpression) vars[m.target] = fromPlain(resolve(m.sourceExpression, ctx));
+    }
+    followUps.push({
+      id: `startCalled:${prev.id}:${call.executionId}`,
+      type: 'startCalled',
+      payload: { parentId: prev.id, executionId: call.executionId, calledElement: call.calledElement, variables: vars, businessKey, rootInstanceId: prev.rootInstanceId },
+      createdAt: now,
+    });
+  }
+
+  if (session.ended) {
+    next.state = 'COMPLETED';
+    next.endTime = now;
+    next.engineState = null;
+    next.tasks = [];
+    next.subscriptions = [];
+    next.timers = [];
+    if (prev.superInstanceId && prev.superExecutionId) {
+      followUps.push({
+        id: `callDone:${prev.id}`,
+        type: 'callDone',
+        payload: { parentId: prev.superInstanceId, executionId: prev.superExecutionId, childVariables: next.variables },
+        createdAt: now,
+      });
+    }
+  } else {
+    next.engineState = session.getState();
+    next.tasks = tasks;
+    next.subscriptions = subscriptions;
+    next.timers = timers;
+  }
+
+  const variableHistory: VariableHistoryRecord[] = [...changed].map((name) => ({
+    id: `${prev.id}:${name}`,
+    instanceId: prev.id,
+    definitionKey: prev.definitionKey,
+    name,
+    type: next.variables[name]?.type ?? 'Null',
+    value: next.variables[name]?.value ?? null,
+    createTime: now,
+    state: 'CREATED',
+  }));
+
+  return {
+    instance: next,
+    expectedVersion: prev.version,
+    activityHistory,
+    taskHistory,
+    variableHistory,
+    followUps,
+    consumedFollowUps: effects.consumedFollowUps,
+  };
+}

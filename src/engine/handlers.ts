@@ -1,0 +1,61 @@
+/**
+ * Named service-task handlers registered in code. A diagram names a handler by
+ * `camunda:type="external" camunda:topic="…"` or `camunda:delegateExpression="${name}"`;
+ * the handler gets the variables and returns variables to set. For now handlers run inline
+ * in the command (a later job runner moves them out); a throwing handler fails the command and
+ * the instance stays at its last wait state.
+ */
+import type { Clock } from '../clock.ts';
+import type { ElementInfo } from '../bpmn/model.ts';
+
+export interface HandlerContext {
+  variables: Readonly<Record<string, unknown>>;
+  instanceId: string;
+  clock: Clock;
+}
+
+export type Handler = (ctx: HandlerContext) => Promise<Record<string, unknown> | void> | Record<string, unknown> | void;
+
+/** The error a command fails with when a handler is missing or throws. */
+export class HandlerError extends Error {
+  constructor(
+    message: string,
+    readonly elementId: string,
+  ) {
+    super(message);
+    this.name = 'HandlerError';
+  }
+}
+
+export class HandlerRegistry {
+  private readonly handlers = new Map<string, Handler>();
+
+  register(name: string, handler: Handler): this {
+    this.handlers.set(name, handler);
+    return this;
+  }
+
+  has(name: string): boolean {
+    return this.handlers.has(name);
+  }
+
+  /** The handler name an element refers to, or undefined. */
+  static nameOf(info: ElementInfo): string | undefined {
+    const impl = info.implementation;
+    if (!impl) return undefined;
+    if (impl.kind === 'external') return impl.topic;
+    if (impl.kind === 'delegateExpression') return impl.expression.replace(/^\s*[$#]\{\s*|\s*\}\s*$/g, '').replace(/^=/, '').trim();
+    return undefined;
+  }
+
+  async run(info: ElementInfo, ctx: HandlerContext): Promise<Record<string, unknown> | void> {
+    const name = HandlerRegistry.nameOf(info);
+    const handler = name ? this.handlers.get(name) : undefined;
+    if (!handler) throw new HandlerError(`No handler registered for '${name ?? '?'}' (service task ${info.id})`, info.id);
+    try {
+      return await handler(ctx);
+    } catch (err) {
+      throw new HandlerError(`Handler '${name}' failed at ${info.id}: ${(err as Error).message}`, info.id);
+    }
+  }
+}

@@ -1,0 +1,382 @@
+/**
+ * The commands. Each is one function: load → recover → apply → run to the next wait state →
+ * commit (versioned) → run follow-ups. A lost race (VersionConflict) reloads and retries;
+ * within one process a per-instance queue keeps commands on one instance from racing at all.
+ * Nothing lives in memory between commands except caches of immutable definitions.
+ */
+import type { Clock } from '../clock.ts';
+import { Conflict, DomainError, NotFound, VersionConflict } from '../errors.ts';
+import type { DefinitionRecord, FollowUpRecord, InstanceRecord, Store, TaskRecord } from '../store/store.ts';
+import { DefinitionCache } from './definitions.ts';
+import { HandlerError, HandlerRegistry } from './handlers.ts';
+import { newId, stableId } from './ids.ts';
+import { KeyedQueue } from './keyedQueue.ts';
+import { Session } from './session.ts';
+import { buildCommit, taskHistoryOf, type CommandEffects } from './commitBuilder.ts';
+import { fromPlain, toPlain, type TypedVariables } from './variables.ts';
+import { resolve } from './feel.ts';
+import { ExpressionError } from './feel.ts';
+
+export interface StartOptions {
+  businessKey?: string | null;
+  variables?: TypedVariables;
+  startUserId?: string | null;
+  /** Start by message: the bpmn:message id of the message start event. */
+  messageRef?: string;
+  superInstanceId?: string;
+  superExecutionId?: string;
+  rootInstanceId?: string;
+  /** Deterministic id for a called child (idempotent start). */
+  instanceId?: string;
+}
+
+export interface EngineDeps {
+  store: Store;
+  clock: Clock;
+  handlers?: HandlerRegistry;
+  definitions?: DefinitionCache;
+  /** Called after every commit (the scheduler re-arms timers from it). */
+  onCommit?: (instance: InstanceRecord) => void;
+}
+
+/** A handler failure or run-time expression error: 500 with its message shown (the caller needs it). */
+export class ExecutionFailed extends DomainError {
+  override readonly status = 500;
+  override readonly type = 'ProcessEngineException';
+  override readonly expose = true;
+}
+
+const MAX_ATTEMPTS = 25;
+
+interface CommandContext {
+  instance: InstanceRecord;
+  session: Session;
+  plain: Record<string, unknown>;
+  effects: CommandEffects;
+}
+
+export class ProcessEngine {
+  readonly store: Store;
+  readonly clock: Clock;
+  readonly handlers: HandlerRegistry;
+  readonly definitions: DefinitionCache;
+  private readonly queue = new KeyedQueue();
+  private readonly onCommit?: (instance: InstanceRecord) => void;
+  private draining: Promise<void> | null = null;
+
+  constructor(deps: EngineDeps) {
+    this.store = deps.store;
+    this.clock = deps.clock;
+    this.handlers = deps.handlers ?? new HandlerRegistry();
+    this.definitions = deps.definitions ?? new DefinitionCache();
+    this.onCommit = deps.onCommit;
+  }
+
+  private nowIso(): string {
+    return new Date(this.clock.now()).toISOString();
+  }
+
+  /** Starts an instance of a definition and runs it to its first wait state. */
+  async start(definition: DefinitionRecord, opts: StartOptions = {}): Promise<InstanceRecord> {
+    if (!definition.executable) throw new Conflict(`Process definition ${definition.id} is not executable and cannot be started`);
+    const id = opts.instanceId ?? newId();
+    const result = await this.queue.run(id, async () => {
+      if (opts.instanceId && (await this.store.getInstance(id))) return (await this.store.getInstance(id))!;
+      const runnable = await this.definitions.get(definition);
+      const variables: TypedVariables = { ...(opts.variables ?? {}) };
+      const plain = toPlain(variables);
+      const now = this.nowIso();
+      const instance: InstanceRecord = {
+        id,
+        version: 0,
+        definitionId: definition.id,
+        definitionKey: definition.key,
+        businessKey: opts.businessKey ?? null,
+        state: 'ACTIVE',
+        startTime: now,
+        endTime: null,
+        startUserId: opts.startUserId ?? null,
+        superInstanceId: opts.superInstanceId ?? null,
+        superExecutionId: opts.superExecutionId ?? null,
+        rootInstanceId: opts.rootInstanceId ?? id,
+        engineState: null,
+        variables,
+        tasks: [],
+        subscriptions: [],
+        timers: [],
+        lastError: null,
+        deleteReason: null,
+      };
+      const session = new Session({ instanceId: id, definition: runnable, clock: this.clock, handlers: this.handlers, variables: plain });
+      const effects: CommandEffects = { initialVariables: Object.keys(variables), consumedFollowUps: [] };
+      try {
+        await session.start();
+        if (opts.messageRef) await session.deliver(opts.messageRef);
+      } catch (err) {
+        session.stop();
+        throw this.failure(err);
+      }
+      const commit = buildCommit(instance, session, plain, effects, now, this.store);
+      await this.store.commitInstance(commit);
+      this.onCommit?.(commit.instance);
+      return commit.instance;
+    });
+    await this.drainFollowUps();
+    return (await this.store.getInstance(result.id)) ?? result;
+  }
+
+  /** Runs one engine command on an existing, active instance. */
+  private async command(instanceId: string, act: (ctx: CommandContext) => Promise<void>, consumed: string[] = []): Promise<InstanceRecord> {
+    const result = await this.queue.run(instanceId, async () => {
+      for (let attempt = 1; ; attempt++) {
+        const instance = await this.store.getInstance(instanceId);
+        if (!instance) throw new NotFound(`Process instance ${instanceId} does not exist`);
+        if (instance.state !== 'ACTIVE') throw new NotFound(`Process instance ${instanceId} is not active`);
+        const definition = await this.store.getDefinition(instance.definitionId);
+        if (!definition) throw new NotFound(`Process definition ${instance.definitionId} does not exist`);
+        const runnable = await this.definitions.get(definition);
+        const plain = toPlain(instance.variables);
+        const session = new Session({ instanceId, definition: runnable, clock: this.clock, handlers: this.handlers, variables: plain });
+        const effects: CommandEffects = { initialVariables: [], consumedFollowUps: consumed };
+        const now = this.nowIso();
+        try {
+          await session.resume(instance.engineState);
+          await act({ instance, session, plain, effects });
+        } catch (err) {
+          session.stop();
+          throw this.failure(err);
+        }
+        const commit = buildCommit(instance, session, plain, effects, now, this.store);
+        try {
+          await this.store.commitInstance(commit);
+          this.onCommit?.(commit.instance);
+          return commit.instance;
+        } catch (err) {
+          if (err instanceof VersionConflict && attempt < MAX_ATTEMPTS) {
+            await new Promise((r) => setTimeout(r, Math.random() * 5 * attempt));
+            continue;
+          }
+          throw err;
+        }
+      }
+    });
+    await this.drainFollowUps();
+    return result;
+  }
+
+  /** A record-only change of an instance (claim, assignee, variables): versioned, no engine run. */
+  private async mutate(instanceId: string, change: (instance: InstanceRecord, effects: CommandEffects) => void): Promise<InstanceRecord> {
+    return this.queue.run(instanceId, async () => {
+      for (let attempt = 1; ; attempt++) {
+        const instance = await this.store.getInstance(instanceId);
+        if (!instance) throw new NotFound(`Process instance ${instanceId} does not exist`);
+        const next: InstanceRecord = structuredClone(instance);
+        const effects: CommandEffects = { initialVariables: [], consumedFollowUps: [], taskUpdates: [], variableUpdates: [] };
+        change(next, effects);
+        next.version = instance.version + 1;
+        const now = this.nowIso();
+        try {
+          await this.store.commitInstance({
+            instance: next,
+            expectedVersion: instance.version,
+            activityHistory: [],
+            taskHistory: (effects.taskUpdates ?? []).map((u) => taskHistoryOf(u.task, u.end ?? null, u.reason ?? null)),
+            variableHistory: (effects.variableUpdates ?? []).map(([name, v]) => ({
+              id: `${instance.id}:${name}`,
+              instanceId: instance.id,
+              definitionKey: instance.definitionKey,
+              name,
+              type: v ? v.type : 'Null',
+              value: v ? v.value : null,
+              createTime: now,
+              state: v ? 'CREATED' : 'DELETED',
+            })),
+            followUps: [],
+          });
+          this.onCommit?.(next);
+          return next;
+        } catch (err) {
+          if (err instanceof VersionConflict && attempt < MAX_ATTEMPTS) continue;
+          throw err;
+        }
+      }
+    });
+  }
+
+  private failure(err: unknown): Error {
+    if (err instanceof DomainError) return err;
+    if (err instanceof HandlerError || err instanceof ExpressionError) return new ExecutionFailed(err.message);
+    const e = err as Error & { inner?: Error; source?: unknown };
+    const inner = e?.inner instanceof HandlerError || e?.inner instanceof ExpressionError ? e.inner : null;
+    if (inner) return new ExecutionFailed(inner.message);
+    return new ExecutionFailed(`Execution failed: ${e?.message ?? String(err)}`);
+  }
+
+  private async taskOf(taskId: string): Promise<TaskRecord> {
+    const task = await this.store.getTask(taskId);
+    if (!task) throw new NotFound(`Cannot find task with id ${taskId}`);
+    return task;
+  }
+
+  /** Completes a user task with variables (set on the process scope). */
+  async completeTask(taskId: string, variables: TypedVariables = {}): Promise<InstanceRecord> {
+    const task = await this.taskOf(taskId);
+    return this.command(task.instanceId, async ({ instance, session, plain, effects }) => {
+      const current = instance.tasks.find((t) => t.id === taskId);
+      if (!current) throw new NotFound(`Cannot find task with id ${taskId}`);
+      setVariables(instance, plain, variables, effects);
+      await session.signalExecution(current.executionId, current.taskDefinitionKey);
+      if (session.waits.has(current.executionId)) throw new Conflict(`Task ${taskId} could not be completed`);
+      effects.completedTaskIds = [taskId];
+    });
+  }
+
+  async claim(taskId: string, userId: string): Promise<void> {
+    const task = await this.taskOf(taskId);
+    await this.mutate(task.instanceId, (instance, effects) => {
+      const t = instance.tasks.find((x) => x.id === taskId);
+      if (!t) throw new NotFound(`Cannot find task with id ${taskId}`);
+      if (t.assignee && t.assignee !== userId) throw new Conflict(`Task ${taskId} is already claimed by someone else`);
+      t.assignee = userId;
+      effects.taskUpdates!.push({ task: t });
+    });
+  }
+
+  async setAssignee(taskId: string, userId: string | null): Promise<void> {
+    const task = await this.taskOf(taskId);
+    await this.mutate(task.instanceId, (instance, effects) => {
+      const t = instance.tasks.find((x) => x.id === taskId);
+      if (!t) throw new NotFound(`Cannot find task with id ${taskId}`);
+      t.assignee = userId;
+      effects.taskUpdates!.push({ task: t });
+    });
+  }
+
+  /** Sets and deletes process variables (`POST /process-instance/{id}/variables`). */
+  async modifyVariables(instanceId: string, modifications: TypedVariables, deletions: string[] = []): Promise<void> {
+    await this.mutate(instanceId, (instance, effects) => {
+      if (instance.state !== 'ACTIVE') throw new Conflict(`Process instance ${instanceId} is not active`);
+      for (const [name, v] of Object.entries(modifications)) {
+        instance.variables[name] = v;
+        effects.variableUpdates!.push([name, v]);
+      }
+      for (const name of deletions) {
+        if (name in instance.variables) {
+          delete instance.variables[name];
+          effects.variableUpdates!.push([name, null]);
+        }
+      }
+    });
+  }
+
+  /** Delivers a message or signal to a waiting catch of an instance. */
+  async deliver(instanceId: string, refId: string, executionId: string, variables: TypedVariables = {}): Promise<InstanceRecord> {
+    return this.command(instanceId, async ({ instance, session, plain, effects }) => {
+      if (!instance.subscriptions.some((s) => s.executionId === executionId)) throw new Conflict(`Execution ${executionId} no longer waits for ${refId}`);
+      setVariables(instance, plain, variables, effects);
+      await session.deliver(refId, executionId);
+    });
+  }
+
+  /** Runs an instance so that its due timers complete (a timer delivered twice finds nothing due). */
+  async fireTimers(instanceId: string): Promise<InstanceRecord | undefined> {
+    try {
+      return await this.command(instanceId, async () => {});
+    } catch (err) {
+      if (err instanceof NotFound) return undefined;
+      throw err;
+    }
+  }
+
+  /** Cancels an instance and its called children (`DELETE /process-instance/{id}`). */
+  async deleteInstance(instanceId: string, reason: string | null = null): Promise<void> {
+    const children = await this.store.findInstances({ superInstanceId: instanceId, active: true });
+    for (const child of children) await this.deleteInstance(child.id, reason);
+    await this.mutate(instanceId, (instance, effects) => {
+      if (instance.state !== 'ACTIVE') throw new NotFound(`Process instance ${instanceId} is not active`);
+      const now = this.nowIso();
+      for (const t of instance.tasks) effects.taskUpdates!.push({ task: t, end: now, reason: 'deleted' });
+      instance.state = 'EXTERNALLY_TERMINATED';
+      instance.endTime = now;
+      instance.deleteReason = reason;
+      instance.engineState = null;
+      instance.tasks = [];
+      instance.subscriptions = [];
+      instance.timers = [];
+    });
+  }
+
+  /** Applies recorded follow-up commands until none is left (also after a restart). */
+  async drainFollowUps(): Promise<void> {
+    if (this.draining) return this.draining;
+    this.draining = (async () => {
+      try {
+        for (;;) {
+          const pending = await this.store.pendingFollowUps(50);
+          if (!pending.length) return;
+          for (const f of pending) await this.applyFollowUp(f);
+        }
+      } finally {
+        this.draining = null;
+      }
+    })();
+    return this.draining;
+  }
+
+  private async applyFollowUp(f: FollowUpRecord): Promise<void> {
+    try {
+      if (f.type === 'startCalled') await this.startCalled(f);
+      else if (f.type === 'callDone') await this.callDone(f);
+      await this.store.deleteFollowUp(f.id);
+    } catch (err) {
+      // A follow-up that cannot be applied is dropped with a log line rather than retried forever.
+      console.error(`follow-up ${f.type} ${f.id} failed: ${(err as Error).message}`);
+      await this.store.deleteFollowUp(f.id);
+    }
+  }
+
+  private async startCalled(f: FollowUpRecord): Promise<void> {
+    const p = f.payload as { parentId: string; executionId: string; calledElement: string; variables: TypedVariables; businessKey: string | null; rootInstanceId: string };
+    const childId = stableId(p.parentId, p.executionId);
+    if (await this.store.getInstance(childId)) return;
+    const def = await this.store.latestDefinition(p.calledElement);
+    if (!def) throw new NotFound(`Called process ${p.calledElement} is not deployed`);
+    await this.start(def, {
+      instanceId: childId,
+      variables: p.variables,
+      businessKey: p.businessKey,
+      superInstanceId: p.parentId,
+      superExecutionId: p.executionId,
+      rootInstanceId: p.rootInstanceId,
+    });
+  }
+
+  private async callDone(f: FollowUpRecord): Promise<void> {
+    const p = f.payload as { parentId: string; executionId: string; childVariables: TypedVariables };
+    const parent = await this.store.getInstance(p.parentId);
+    if (!parent || parent.state !== 'ACTIVE') return;
+    await this.command(p.parentId, async ({ session, plain, instance, effects }) => {
+      const call = session.calls.get(p.executionId);
+      if (!call) return;
+      const info = session.model.elements[call.activityId];
+      const childPlain = toPlain(p.childVariables);
+      const out: TypedVariables = {};
+      for (const m of info?.outMappings ?? []) {
+        if (m.all) Object.assign(out, p.childVariables);
+        else if (m.target && m.source !== undefined) out[m.target] = p.childVariables[m.source] ?? fromPlain(null);
+        else if (m.target && m.sourceExpression) out[m.target] = fromPlain(resolve(m.sourceExpression, childPlain));
+      }
+      setVariables(instance, plain, out, effects);
+      await session.signalExecution(p.executionId, call.activityId, toPlain(out));
+    });
+  }
+}
+
+function setVariables(instance: InstanceRecord, plain: Record<string, unknown>, vars: TypedVariables, effects: CommandEffects): void {
+  for (const [name, v] of Object.entries(vars)) {
+    instance.variables[name] = v;
+    plain[name] = v.value;
+    (effects.setVariables ??= []).push(name);
+  }
+}
+

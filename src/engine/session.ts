@@ -1,0 +1,340 @@
+/**
+ * One command against one instance, inside bpmn-engine: build a fresh Engine, recover the
+ * persisted state (or start), let the command act, run to the next wait state, and report what
+ * is waiting now (user tasks, message/signal catches, timers, called children) and what happened
+ * (activity history, the end). Nothing here does I/O; `processEngine.ts` loads and commits.
+ */
+import { Engine } from 'bpmn-engine';
+import { Timers } from 'bpmn-elements';
+import type { Clock } from '../clock.ts';
+import type { ElementInfo, ProcessModel } from '../bpmn/model.ts';
+import { resolve } from './feel.ts';
+import { elements, type RunnableDefinition } from './definitions.ts';
+import type { HandlerRegistry } from './handlers.ts';
+
+const quietLogger = () => ({ debug() {}, error() {}, warn() {} });
+
+/** Timers are never armed in memory: the scheduler runs the instance again when one is due. */
+function recordingTimers() {
+  return new Timers({ setTimeout: () => null, clearTimeout: () => undefined } as never);
+}
+
+export interface WaitInfo {
+  activityId: string;
+  executionId: string;
+  /** The element's variables local to this wait (MI element variable, loopCounter). */
+  locals: Record<string, unknown>;
+  /** True if the wait began during this command (not a resumed one). */
+  isNew: boolean;
+}
+
+export interface TimerWait {
+  activityId: string;
+  executionId: string;
+  expireAt: string;
+  timerType: string | null;
+}
+
+export interface CallWait {
+  activityId: string;
+  executionId: string;
+  calledElement: string;
+  isNew: boolean;
+}
+
+export interface ActivityEvent {
+  executionId: string;
+  activityId: string;
+  activityType: string;
+  activityName: string | null;
+  start?: string;
+  end?: string;
+  canceled?: boolean;
+}
+
+// The runtime API objects bpmn-engine hands its listener.
+interface ElementApi {
+  id: string;
+  type: string;
+  name?: string;
+  executionId: string;
+  content: Record<string, unknown> & { parent?: { executionId?: string }; expireAt?: string | Date; timerType?: string; calledElement?: string; isRootScope?: boolean; isMultiInstance?: boolean; index?: number };
+  signal?: (message?: unknown) => void;
+}
+
+interface EngineLike {
+  execute(opts: unknown): Promise<unknown>;
+  recover(state: unknown): unknown;
+  resume(opts: unknown): Promise<unknown>;
+  stop(): unknown;
+  activityStatus: string;
+  state: string;
+  execution: {
+    definitions: Array<{ getState(): unknown }>;
+    getPostponed(): ElementApi[];
+    signal(payload: unknown): void;
+    cancelActivity(payload: unknown): void;
+  };
+  environment: { getState(): unknown };
+  name: string;
+  on(event: string, fn: (...args: unknown[]) => void): void;
+}
+
+export interface SessionOptions {
+  instanceId: string;
+  definition: RunnableDefinition;
+  clock: Clock;
+  handlers: HandlerRegistry;
+  /** Plain process variables; the session reads and writes this object. */
+  variables: Record<string, unknown>;
+}
+
+export class Session {
+  readonly model: ProcessModel;
+  private engine: EngineLike;
+  readonly waits = new Map<string, WaitInfo>();
+  readonly timers = new Map<string, TimerWait>();
+  readonly calls = new Map<string, CallWait>();
+  readonly activities = new Map<string, ActivityEvent>();
+  ended = false;
+  private failure: Error | null = null;
+  private readonly clock: Clock;
+  private readonly variables: Record<string, unknown>;
+
+  constructor(private readonly opts: SessionOptions) {
+    this.model = opts.definition.record.model;
+    this.clock = opts.clock;
+    this.variables = opts.variables;
+    const session = this;
+    // Options are typed loosely on purpose: bpmn-engine's typings lag its runtime (clock, extensions).
+    const engineOptions: Record<string, unknown> = {
+      name: opts.instanceId,
+      sourceContext: opts.definition.sourceContext,
+      elements,
+      Logger: quietLogger,
+      timers: recordingTimers(),
+      clock: opts.clock,
+      expressions: {
+        resolveExpression: (expr: unknown, message?: { content?: Record<string, unknown> }) => session.evaluate(expr, message?.content),
+        isExpression: (t: unknown) => typeof t === 'string' && /^\s*(=|[$#]\{)/.test(t),
+        hasExpression: (t: unknown) => typeof t === 'string' && /^\s*=|[$#]\{/.test(t),
+      },
+      scripts: {
+        register() {},
+        getScript(language: string, element: { behaviour?: { conditionExpression?: { body?: string } } }) {
+          // Script conditions with language="feel" are FEEL; every other language was refused at deploy.
+          if (String(language).toLowerCase() !== 'feel') return undefined;
+          const body = element?.behaviour?.conditionExpression?.body ?? 'false';
+          return {
+            execute(scope: { content?: Record<string, unknown> }, callback: (err: Error | null, result?: unknown) => void) {
+              try {
+                callback(null, session.evaluate(body.trim().startsWith('=') ? body : '=' + body, scope?.content));
+              } catch (err) {
+                callback(err as Error);
+              }
+            },
+          };
+        },
+      },
+      extensions: { kim: (activity: { type: string; id: string; behaviour: Record<string, unknown> }) => session.extend(activity) },
+      settings: { disableTrackState: true },
+    };
+    this.engine = new Engine(engineOptions as never) as unknown as EngineLike;
+  }
+
+  /** FEEL context: process variables plus the locals of the element being evaluated. */
+  evaluate(expr: unknown, content?: Record<string, unknown>): unknown {
+    return resolve(expr, { ...this.variables, ...this.localsOf(content) });
+  }
+
+  localsOf(content?: Record<string, unknown>): Record<string, unknown> {
+    if (!content) return {};
+    const info = typeof content.id === 'string' ? this.model.elements[content.id] : undefined;
+    const mi = info?.multiInstance;
+    if (!mi || !content.isMultiInstance || content.isRootScope) return {};
+    const locals: Record<string, unknown> = {};
+    if (typeof content.index === 'number') locals.loopCounter = content.index;
+    if (mi.elementVariable in content) locals[mi.elementVariable] = content[mi.elementVariable];
+    return locals;
+  }
+
+  private extend(activity: { type: string; id: string; behaviour: Record<string, unknown> }) {
+    const info = this.model.elements[activity.id];
+    if (info?.implementation && /ServiceTask|SendTask|BusinessRuleTask/.test(activity.type)) {
+      const session = this;
+      activity.behaviour.Service = function HandlerService() {
+        return {
+          execute(message: { content: Record<string, unknown> }, callback: (err: Error | null, output?: unknown) => void) {
+            session.opts.handlers
+              .run(info, { variables: { ...session.variables, ...session.localsOf(message.content) }, instanceId: session.opts.instanceId, clock: session.clock })
+              .then((out) => {
+                if (out && typeof out === 'object') Object.assign(session.variables, out);
+                callback(null, out);
+              }, (err: Error) => callback(err));
+          },
+        };
+      };
+    }
+    return { activate() {}, deactivate() {} };
+  }
+
+  private now(): string {
+    return new Date(this.clock.now()).toISOString();
+  }
+
+  private listener() {
+    return {
+      emit: (event: string, api: ElementApi) => {
+        if (!api || typeof api !== 'object') return;
+        switch (event) {
+          case 'activity.start':
+            this.onStart(api);
+            break;
+          case 'activity.wait':
+            this.onWait(api);
+            break;
+          case 'activity.timer': {
+            const expireAt = api.content.expireAt;
+            if (expireAt) {
+              this.timers.set(api.executionId, {
+                activityId: api.id,
+                executionId: api.executionId,
+                expireAt: new Date(expireAt).toISOString(),
+                timerType: (api.content.timerType as string | undefined) ?? null,
+              });
+            }
+            break;
+          }
+          case 'activity.timeout':
+            this.timers.delete(api.executionId);
+            break;
+          case 'activity.call':
+            this.calls.set(api.executionId, {
+              activityId: api.id,
+              executionId: api.executionId,
+              calledElement: String(api.content.calledElement ?? ''),
+              isNew: this.activities.has(api.executionId),
+            });
+            break;
+          case 'activity.end':
+            this.onLeave(api, false);
+            break;
+          case 'activity.discard':
+            this.onLeave(api, true);
+            break;
+          case 'activity.leave':
+            this.onLeave(api, undefined);
+            break;
+          case 'process.end':
+            this.ended = true;
+            break;
+          case 'process.error': {
+            const err = (api.content as { error?: Error }).error;
+            if (err && !this.failure) this.failure = err instanceof Error ? err : new Error(String(err));
+            break;
+          }
+        }
+      },
+    };
+  }
+
+  private onStart(api: ElementApi) {
+    const info: ElementInfo | undefined = this.model.elements[api.id];
+    // MI root and iterations are separate activity instances, as in Camunda's history.
+    this.activities.set(api.executionId, {
+      executionId: api.executionId,
+      activityId: api.id,
+      activityType: info?.type ?? api.type,
+      activityName: info?.name ?? api.name ?? null,
+      start: this.now(),
+    });
+  }
+
+  private onWait(api: ElementApi) {
+    this.waits.set(api.executionId, {
+      activityId: api.id,
+      executionId: api.executionId,
+      locals: this.localsOf({ ...api.content, id: api.id }),
+      isNew: this.activities.has(api.executionId),
+    });
+  }
+
+  private onLeave(api: ElementApi, canceled: boolean | undefined) {
+    const id = api.executionId;
+    for (const key of [...this.waits.keys()]) if (key === id || key.startsWith(id + '_')) this.waits.delete(key);
+    for (const key of [...this.timers.keys()]) if (key === id || key.startsWith(id + '_')) this.timers.delete(key);
+    for (const key of [...this.calls.keys()]) if (key === id) this.calls.delete(key);
+    if (canceled === undefined) return;
+    const info = this.model.elements[api.id];
+    const rec = this.activities.get(id) ?? {
+      executionId: id,
+      activityId: api.id,
+      activityType: info?.type ?? api.type,
+      activityName: info?.name ?? api.name ?? null,
+    };
+    if (rec.end) return;
+    rec.end = this.now();
+    rec.canceled = canceled;
+    this.activities.set(id, rec);
+  }
+
+  /** Starts a new instance and runs it to its first wait state. */
+  async start(startVariables?: Record<string, unknown>): Promise<void> {
+    await this.engine.execute({ listener: this.listener(), variables: startVariables ?? {} });
+    await this.settle();
+  }
+
+  /** Recovers a persisted state and resumes: due timers complete, waits are re-announced. */
+  async resume(state: unknown): Promise<void> {
+    this.engine.recover(structuredClone(state));
+    await this.engine.resume({ listener: this.listener() });
+    await this.settle();
+  }
+
+  /** Signals one waiting execution (user task, call activity, receive task) with output. */
+  async signalExecution(executionId: string, activityId: string, output?: Record<string, unknown>): Promise<void> {
+    this.engine.execution.signal({ id: activityId, executionId, ...(output ? { output } : {}) });
+    await this.settle();
+  }
+
+  /** Delivers a message/signal to a waiting catch by its bpmn:message / bpmn:signal id. */
+  async deliver(refId: string, executionId?: string): Promise<void> {
+    this.engine.execution.signal({ id: refId, ...(executionId ? { executionId } : {}) });
+    await this.settle();
+  }
+
+  /** Waits until nothing is executing (async handlers done); rethrows a failure. */
+  async settle(): Promise<void> {
+    const deadline = Date.now() + 60_000;
+    for (;;) {
+      await new Promise((r) => setImmediate(r));
+      if (this.failure) throw this.failure;
+      if (this.engine.activityStatus !== 'executing' || this.ended) break;
+      if (Date.now() > deadline) throw new Error('Instance did not reach a wait state within 60 s');
+    }
+  }
+
+  get failed(): Error | null {
+    return this.failure;
+  }
+
+  /** The state to persist: engine state without the embedded source (the definition supplies it). */
+  getState(): unknown {
+    const execution = this.engine.execution;
+    return {
+      name: this.engine.name,
+      state: this.engine.state,
+      stopped: false,
+      environment: this.engine.environment.getState(),
+      definitions: execution.definitions.map((d) => d.getState()),
+    };
+  }
+
+  stop(): void {
+    try {
+      this.engine.stop();
+    } catch {
+      // already stopped
+    }
+  }
+}

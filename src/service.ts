@@ -1,0 +1,108 @@
+/**
+ * The composition root: store, engine, scheduler, HTTP server. `startService` is what
+ * `npm start` and the tests run; `stop()` lets in-flight requests finish, then closes the store.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Server } from 'node:http';
+import { buildApp } from './api/app.ts';
+import type { Clock } from './clock.ts';
+import { systemClock } from './clock.ts';
+import type { Config } from './config.ts';
+import { Deployer } from './engine/deployer.ts';
+import { HandlerRegistry } from './engine/handlers.ts';
+import { ProcessEngine } from './engine/processEngine.ts';
+import { seedIdentity } from './identity/seed.ts';
+import { InProcessScheduler } from './scheduler/inProcess.ts';
+import { SqliteStore } from './store/sqlite/sqliteStore.ts';
+import type { Store } from './store/store.ts';
+
+export interface ServiceOptions {
+  config: Config;
+  clock?: Clock;
+  handlers?: HandlerRegistry;
+  /** Where lines for people go (first-start credentials, where it listens). */
+  log?: (line: string) => void;
+}
+
+export interface RunningService {
+  url: string;
+  port: number;
+  store: Store;
+  engine: ProcessEngine;
+  scheduler: InProcessScheduler;
+  /** Credentials created at this start (printed once). */
+  createdUsers: Array<{ id: string; password: string; groups: string[] }>;
+  stop(): Promise<void>;
+}
+
+/** Deploys every BPMN file in the processes directory (with its forms), skipping unchanged ones. */
+async function deployProcesses(deployer: Deployer, dir: string, log: (l: string) => void): Promise<void> {
+  if (!fs.existsSync(dir)) return;
+  const files: Array<{ name: string; content: Buffer }> = [];
+  const walk = (d: string, prefix: string) => {
+    for (const entry of fs.readdirSync(d, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+      if (entry.isDirectory()) walk(path.join(d, entry.name), prefix + entry.name + '/');
+      else if (/\.(bpmn|form)$/.test(entry.name)) files.push({ name: entry.name, content: fs.readFileSync(path.join(d, entry.name)) });
+    }
+  };
+  walk(dir, '');
+  if (!files.some((f) => f.name.endsWith('.bpmn'))) return;
+  const result = await deployer.deploy({ name: 'processes', source: 'kim-engine startup', enableDuplicateFiltering: true, deployChangedOnly: true, files });
+  if (result.created) log(`Deployed ${result.definitions.map((d) => `${d.key} v${d.version}`).join(', ')}`);
+}
+
+export async function startService(opts: ServiceOptions): Promise<RunningService> {
+  const { config } = opts;
+  const log = opts.log ?? ((l: string) => console.log(l));
+  const clock = opts.clock ?? systemClock;
+  fs.mkdirSync(config.dataDir, { recursive: true });
+  const store = new SqliteStore({ file: path.join(config.dataDir, 'kim-engine.sqlite') });
+  await store.init();
+
+  let scheduler: InProcessScheduler | undefined;
+  const engine = new ProcessEngine({
+    store,
+    clock,
+    handlers: opts.handlers,
+    onCommit: (instance) => scheduler?.notify(instance.timers.map((t) => t.dueAt).sort()[0]),
+  });
+  scheduler = new InProcessScheduler(store, clock, (id) => engine.fireTimers(id));
+  const deployer = new Deployer(store, clock, { maxFileBytes: config.maxFileBytes });
+
+  const { created } = await seedIdentity(store, { adminUser: config.adminUser, adminPassword: config.adminPassword, demo: config.demoUsers });
+  await deployProcesses(deployer, config.processesDir, log);
+  await engine.drainFollowUps();
+  await scheduler.start();
+
+  const app = buildApp({ store, engine, deployer, clock, limits: { maxBodyBytes: config.maxBodyBytes, maxFileBytes: config.maxFileBytes } });
+  const server: Server = await new Promise((resolve, reject) => {
+    const s = app.listen(config.port, config.host, () => resolve(s));
+    s.once('error', reject);
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  const url = `http://${config.host}:${port}`;
+
+  let stopping: Promise<void> | null = null;
+  return {
+    url,
+    port,
+    store,
+    engine,
+    scheduler,
+    createdUsers: created,
+    stop() {
+      stopping ??= (async () => {
+        await scheduler!.close();
+        // Stop accepting connections; requests in flight finish, idle keep-alive sockets close.
+        await new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          server.closeIdleConnections();
+        });
+        await store.close();
+      })();
+      return stopping;
+    },
+  };
+}

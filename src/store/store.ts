@@ -1,0 +1,367 @@
+/**
+ * The persistence port. One interface, adapters side by side (`sqlite/`, later `mongo/`).
+ * No driver types cross this boundary. Every method is async so that a networked adapter fits.
+ *
+ * Consistency model (ENGINE.md §2):
+ * - An instance is one record with a `version`. `commitInstance` writes it only if the stored
+ *   version still equals `expectedVersion` (or, for a new instance, if none exists) and throws
+ *   `VersionConflict` otherwise. Everything the command derived (task rows, subscriptions,
+ *   timers, history, follow-up commands) is written in the same atomic step.
+ * - Task rows, subscriptions and timers are projections of the instance record; they are
+ *   replaced wholesale per instance on each commit, so a retried commit cannot leave strays.
+ */
+import type { IdentityStore } from './identityStore.ts';
+import type { ProcessModel } from '../bpmn/model.ts';
+
+export interface DeploymentRecord {
+  id: string;
+  name: string | null;
+  source: string | null;
+  deploymentTime: string;
+  tenantId: string | null;
+}
+
+export interface ResourceRecord {
+  id: string;
+  deploymentId: string;
+  name: string;
+  /** UTF-8 text of the resource (BPMN XML, form JSON …). */
+  content: string;
+  /** sha256 of content, for duplicate filtering. */
+  hash: string;
+}
+
+export interface DefinitionRecord {
+  /** `key:version:uuid`, as Camunda forms it. */
+  id: string;
+  key: string;
+  name: string | null;
+  version: number;
+  versionTag: string | null;
+  deploymentId: string;
+  resourceName: string;
+  /** sha256 of the resource the process came from. */
+  hash: string;
+  executable: boolean;
+  /** Deploy-time model (elements, assignments, messages …). */
+  model: ProcessModel;
+  /** The BPMN XML of the resource. */
+  xml: string;
+  historyTimeToLive: number | null;
+}
+
+export type InstanceState = 'ACTIVE' | 'COMPLETED' | 'EXTERNALLY_TERMINATED' | 'INTERNALLY_TERMINATED';
+
+/** A user task as held inside the instance record (authoritative), and projected to the task table. */
+export interface TaskRecord {
+  id: string;
+  instanceId: string;
+  /** bpmn-engine execution id of the waiting activity (or MI iteration). */
+  executionId: string;
+  definitionId: string;
+  definitionKey: string;
+  taskDefinitionKey: string;
+  name: string | null;
+  assignee: string | null;
+  owner: string | null;
+  candidateUsers: string[];
+  candidateGroups: string[];
+  created: string;
+  due: string | null;
+  followUp: string | null;
+  priority: number;
+  formKey: string | null;
+  businessKey: string | null;
+  /** Activity-local variables of an MI iteration (element variable, loopCounter). */
+  localVariables: Record<string, TypedValue>;
+}
+
+/** A waiting message/signal catch that correlation can reach. */
+export interface SubscriptionRecord {
+  id: string;
+  instanceId: string;
+  businessKey: string | null;
+  definitionId: string;
+  kind: 'message' | 'signal';
+  /** Message/signal name (what `POST /message` names). */
+  name: string;
+  /** BPMN id of the message/signal element (what the engine is signalled with). */
+  refId: string;
+  activityId: string;
+  executionId: string;
+}
+
+/** A durable timer owned by an instance: "run this instance at dueAt". */
+export interface TimerRecord {
+  /** Deterministic: `${instanceId}:${executionId}`. */
+  id: string;
+  instanceId: string;
+  activityId: string;
+  executionId: string;
+  dueAt: string;
+  /** The timer definition kind and raw value, for display (Camunda's job view). */
+  timerType: string | null;
+}
+
+/** A command to run after a commit (start a called child, signal a parent …). Idempotent by id. */
+export interface FollowUpRecord {
+  id: string;
+  type: string;
+  payload: Record<string, unknown>;
+  createdAt: string;
+}
+
+/** A Camunda-style typed value as stored. */
+export interface TypedValue {
+  type: string;
+  value: unknown;
+  valueInfo?: Record<string, unknown>;
+}
+
+export interface InstanceRecord {
+  id: string;
+  version: number;
+  definitionId: string;
+  definitionKey: string;
+  businessKey: string | null;
+  state: InstanceState;
+  startTime: string;
+  endTime: string | null;
+  startUserId: string | null;
+  superInstanceId: string | null;
+  /** The call activity execution in the parent that waits for this instance. */
+  superExecutionId: string | null;
+  rootInstanceId: string;
+  /** Serialized bpmn-engine state without `source`; null once ended. */
+  engineState: unknown | null;
+  variables: Record<string, TypedValue>;
+  tasks: TaskRecord[];
+  subscriptions: SubscriptionRecord[];
+  timers: TimerRecord[];
+  /** Last error of an inline service handler that left the instance at its wait state. */
+  lastError: string | null;
+  /** Incidents kept with the instance (the job runner of a later issue adds retries). */
+  deleteReason: string | null;
+}
+
+export interface ActivityHistoryRecord {
+  /** The activity instance id = bpmn-engine execution id. */
+  id: string;
+  instanceId: string;
+  definitionId: string;
+  definitionKey: string;
+  activityId: string;
+  activityName: string | null;
+  activityType: string;
+  executionId: string;
+  startTime: string;
+  endTime: string | null;
+  canceled: boolean;
+  taskId: string | null;
+  assignee: string | null;
+  calledProcessInstanceId: string | null;
+  /** Order within the instance, to keep the timeline stable for equal timestamps. */
+  seq: number;
+}
+
+export interface TaskHistoryRecord {
+  id: string;
+  instanceId: string;
+  definitionId: string;
+  definitionKey: string;
+  taskDefinitionKey: string;
+  name: string | null;
+  assignee: string | null;
+  candidateGroups: string[];
+  startTime: string;
+  endTime: string | null;
+  due: string | null;
+  deleteReason: string | null;
+  businessKey: string | null;
+}
+
+export interface VariableHistoryRecord {
+  /** `${instanceId}:${name}`: history keeps the latest value per variable. */
+  id: string;
+  instanceId: string;
+  definitionKey: string;
+  name: string;
+  type: string;
+  value: unknown;
+  createTime: string;
+  state: 'CREATED' | 'DELETED';
+}
+
+/** Everything one command writes, atomically. */
+export interface InstanceCommit {
+  instance: InstanceRecord;
+  /** 0 for a new instance. */
+  expectedVersion: number;
+  activityHistory: ActivityHistoryRecord[];
+  taskHistory: TaskHistoryRecord[];
+  variableHistory: VariableHistoryRecord[];
+  /** Follow-up commands to record (applied after the commit, idempotent). */
+  followUps: FollowUpRecord[];
+  /** Follow-up command ids this command consumed (deleted in the same commit). */
+  consumedFollowUps?: string[];
+}
+
+export interface Page {
+  firstResult?: number;
+  maxResults?: number;
+}
+
+export interface DefinitionQuery extends Page {
+  id?: string;
+  key?: string;
+  keyLike?: string;
+  name?: string;
+  nameLike?: string;
+  deploymentId?: string;
+  version?: number;
+  latestVersion?: boolean;
+  versionTag?: string;
+  sortBy?: 'id' | 'key' | 'name' | 'version' | 'deploymentId';
+  sortOrder?: 'asc' | 'desc';
+}
+
+export interface DeploymentQuery extends Page {
+  id?: string;
+  name?: string;
+  nameLike?: string;
+  source?: string;
+  sortBy?: 'id' | 'name' | 'deploymentTime';
+  sortOrder?: 'asc' | 'desc';
+}
+
+export interface InstanceQuery extends Page {
+  ids?: string[];
+  businessKey?: string;
+  businessKeyLike?: string;
+  definitionId?: string;
+  definitionKey?: string;
+  /** Only running instances (`ACTIVE`). */
+  active?: boolean;
+  /** Only ended ones (history). */
+  finished?: boolean;
+  superInstanceId?: string;
+  deploymentId?: string;
+  sortBy?: 'instanceId' | 'definitionKey' | 'businessKey' | 'startTime';
+  sortOrder?: 'asc' | 'desc';
+}
+
+export interface TaskQuery extends Page {
+  ids?: string[];
+  assignee?: string;
+  assigneeIn?: string[];
+  /** Tasks the user may see as candidate: in candidateUsers or in one of `candidateGroupsOf` (the user's groups). */
+  candidateUser?: string;
+  candidateUserGroups?: string[];
+  candidateGroups?: string[];
+  /** Also return assigned tasks in candidate queries (Camunda's `includeAssignedTasks`). */
+  includeAssigned?: boolean;
+  unassigned?: boolean;
+  assigned?: boolean;
+  instanceId?: string;
+  businessKey?: string;
+  definitionKey?: string;
+  definitionId?: string;
+  taskDefinitionKey?: string;
+  taskDefinitionKeyIn?: string[];
+  name?: string;
+  nameLike?: string;
+  dueBefore?: string;
+  dueAfter?: string;
+  createdBefore?: string;
+  createdAfter?: string;
+  minPriority?: number;
+  maxPriority?: number;
+  sortBy?: 'created' | 'dueDate' | 'priority' | 'name' | 'assignee' | 'id';
+  sortOrder?: 'asc' | 'desc';
+}
+
+export interface ActivityHistoryQuery extends Page {
+  instanceId?: string;
+  activityId?: string;
+  activityType?: string;
+  finished?: boolean;
+  unfinished?: boolean;
+  sortOrder?: 'asc' | 'desc';
+}
+
+export interface TaskHistoryQuery extends Page {
+  instanceId?: string;
+  taskDefinitionKey?: string;
+  assignee?: string;
+  finished?: boolean;
+  unfinished?: boolean;
+  businessKey?: string;
+  definitionKey?: string;
+}
+
+export interface VariableHistoryQuery extends Page {
+  instanceId?: string;
+  name?: string;
+  nameLike?: string;
+}
+
+export interface SubscriptionQuery {
+  kind: 'message' | 'signal';
+  name: string;
+  instanceId?: string;
+  businessKey?: string;
+}
+
+export interface Store extends IdentityStore {
+  /** Creates tables/indexes; idempotent. */
+  init(): Promise<void>;
+  close(): Promise<void>;
+
+  // Deployments and definitions.
+  /** Inserts a deployment with its resources and definitions, atomically. Versions are computed by the caller. */
+  insertDeployment(deployment: DeploymentRecord, resources: ResourceRecord[], definitions: DefinitionRecord[]): Promise<void>;
+  getDeployment(id: string): Promise<DeploymentRecord | undefined>;
+  findDeployments(query: DeploymentQuery): Promise<DeploymentRecord[]>;
+  countDeployments(query: DeploymentQuery): Promise<number>;
+  getResources(deploymentId: string): Promise<ResourceRecord[]>;
+  /** Deletes the deployment, its resources and definitions (instances are the caller's business). */
+  deleteDeployment(id: string): Promise<void>;
+  getDefinition(id: string): Promise<DefinitionRecord | undefined>;
+  findDefinitions(query: DefinitionQuery): Promise<DefinitionRecord[]>;
+  countDefinitions(query: DefinitionQuery): Promise<number>;
+  /** Highest version of a key, or undefined. */
+  latestDefinition(key: string): Promise<DefinitionRecord | undefined>;
+  /** The latest resource with this name in any deployment with this `source` (duplicate filtering). */
+  latestResourceByName(name: string, source: string | null): Promise<ResourceRecord | undefined>;
+
+  // Instances.
+  getInstance(id: string): Promise<InstanceRecord | undefined>;
+  /** Atomic, versioned write of an instance and everything the command produced. Throws VersionConflict. */
+  commitInstance(commit: InstanceCommit): Promise<void>;
+  findInstances(query: InstanceQuery): Promise<InstanceRecord[]>;
+  countInstances(query: InstanceQuery): Promise<number>;
+  /** Deletes instances with their tasks, subscriptions, timers, history (cascade of a deployment delete, retention). */
+  purgeInstances(ids: string[]): Promise<void>;
+
+  // Projections.
+  getTask(id: string): Promise<TaskRecord | undefined>;
+  findTasks(query: TaskQuery): Promise<TaskRecord[]>;
+  countTasks(query: TaskQuery): Promise<number>;
+  findSubscriptions(query: SubscriptionQuery): Promise<SubscriptionRecord[]>;
+  /** Timers due at or before `until`, earliest first. */
+  dueTimers(until: string, limit: number): Promise<TimerRecord[]>;
+  /** The earliest pending timer's due time, or undefined. */
+  nextTimerDue(): Promise<string | undefined>;
+
+  // Follow-up commands (the outbox of cross-instance effects).
+  pendingFollowUps(limit: number): Promise<FollowUpRecord[]>;
+  deleteFollowUp(id: string): Promise<void>;
+
+  // History.
+  findActivityHistory(query: ActivityHistoryQuery): Promise<ActivityHistoryRecord[]>;
+  countActivityHistory(query: ActivityHistoryQuery): Promise<number>;
+  findTaskHistory(query: TaskHistoryQuery): Promise<TaskHistoryRecord[]>;
+  countTaskHistory(query: TaskHistoryQuery): Promise<number>;
+  findVariableHistory(query: VariableHistoryQuery): Promise<VariableHistoryRecord[]>;
+  countVariableHistory(query: VariableHistoryQuery): Promise<number>;
+}
