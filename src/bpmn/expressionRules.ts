@@ -18,29 +18,39 @@ const TIMER_KINDS = ['timeDate', 'timeDuration', 'timeCycle'] as const;
  * literal conditions and JUEL-style method calls are warned about.
  */
 export function checkExpressions(element: ModdleElement, elementId: string, report: Report): void {
-  for (const { attribute, condition } of conditionsOf(element)) {
-    checkCondition(condition, attribute, elementId, report);
+  for (const condition of conditionsOf(element)) {
+    checkCondition(condition, elementId, report);
   }
   for (const { attribute, value } of expressionValues(element)) {
     checkValue(value, attribute, elementId, feelExpressions(value), report);
   }
 }
 
-/** The FormalExpressions of an element that decide control flow, with the attribute name for messages. */
-function conditionsOf(element: ModdleElement): { attribute: string; condition: ModdleElement }[] {
-  const found: { attribute: string; condition: ModdleElement }[] = [];
-  const add = (attribute: string, condition: ModdleElement | undefined): void => {
-    if (condition) found.push({ attribute, condition });
+/**
+ * A FormalExpression that decides control flow. With language="feel", the engine evaluates the whole body of a
+ * sequence flow condition as FEEL (src/engine/session.ts `getScript`); a completionCondition is always resolved
+ * like any other value (`=…`, `${…}` or literal).
+ */
+interface Condition {
+  attribute: string;
+  condition: ModdleElement;
+  languageApplies: boolean;
+}
+
+function conditionsOf(element: ModdleElement): Condition[] {
+  const found: Condition[] = [];
+  const add = (attribute: string, condition: ModdleElement | undefined, languageApplies: boolean): void => {
+    if (condition) found.push({ attribute, condition, languageApplies });
   };
-  add('conditionExpression', childProp(element, 'conditionExpression'));
-  add('completionCondition', childProp(childProp(element, 'loopCharacteristics'), 'completionCondition'));
+  add('conditionExpression', childProp(element, 'conditionExpression'), true);
+  add('completionCondition', childProp(childProp(element, 'loopCharacteristics'), 'completionCondition'), false);
   for (const definition of childrenProp(element, 'eventDefinitions')) {
-    if (definition.$instanceOf('bpmn:ConditionalEventDefinition')) add('condition', childProp(definition, 'condition'));
+    if (definition.$instanceOf('bpmn:ConditionalEventDefinition')) add('condition', childProp(definition, 'condition'), true);
   }
   return found;
 }
 
-function checkCondition(condition: ModdleElement, attribute: string, elementId: string, report: Report): void {
+function checkCondition({ attribute, condition, languageApplies }: Condition, elementId: string, report: Report): void {
   const language = stringProp(condition, 'language');
   const body = stringProp(condition, 'body') ?? '';
   if (language !== undefined && !FEEL_LANGUAGE.test(language)) {
@@ -53,8 +63,8 @@ function checkCondition(condition: ModdleElement, attribute: string, elementId: 
     });
     return;
   }
-  if (language !== undefined) {
-    // language="feel": the whole body is FEEL, a leading `=` is optional.
+  if (language !== undefined && languageApplies) {
+    // The whole body is FEEL, a leading `=` is optional.
     const trimmed = body.trim();
     checkValue(body, attribute, elementId, [trimmed.startsWith('=') ? trimmed.slice(1) : trimmed], report);
   } else if (isExpression(body) || body.trim() === '') {

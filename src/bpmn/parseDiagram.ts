@@ -3,7 +3,7 @@ import { findViolations } from './executionRules.ts';
 import { lint } from './lint.ts';
 import type { LintFinding, ParsedDiagram, ProcessModel } from './model.ts';
 import { processesOf, readProcess } from './readModel.ts';
-import { moddleFindings, readXml } from './readXml.ts';
+import { moddleFindings, namespaceFindings, readXml } from './readXml.ts';
 import type { Violation } from './violation.ts';
 import { DEFAULT_MAX_DIAGRAM_BYTES, guardXml } from './xmlGuard.ts';
 
@@ -22,8 +22,8 @@ export interface ParseOptions {
 export async function parseDiagram(xml: string | Buffer, options: ParseOptions = {}): Promise<ParsedDiagram> {
   const text = guardXml(xml, options.maxBytes ?? DEFAULT_MAX_DIAGRAM_BYTES);
   const moddleContext = await readXml(text);
-  const warnings: LintFinding[] = moddleFindings(moddleContext.warnings);
   const definitions = moddleContext.rootElement;
+  const warnings: LintFinding[] = [...moddleFindings(moddleContext.warnings), ...namespaceFindings(definitions)];
 
   const processes: ProcessModel[] = [];
   for (const process of processesOf(definitions)) {

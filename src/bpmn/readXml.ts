@@ -1,4 +1,4 @@
-import { BpmnModdle, type FromXmlError, type FromXmlResult, type ModdleWarning } from 'bpmn-moddle';
+import { BpmnModdle, type FromXmlError, type FromXmlResult, type ModdleElement, type ModdleWarning } from 'bpmn-moddle';
 import camundaSchema from 'camunda-bpmn-moddle/resources/camunda.json' with { type: 'json' };
 import { ParseError } from '../errors.ts';
 import type { LintFinding } from './model.ts';
@@ -75,6 +75,23 @@ function isFatalReference(warning: ModdleWarning): boolean {
     return warning.property === 'bpmn:attachedToRef' || warning.element?.$instanceOf('bpmn:SequenceFlow') === true;
   }
   return EXECUTION_REFERENCES.has(warning.property) && owningProcess(warning.element)?.get('isExecutable') === true;
+}
+
+/** Camunda 7 also reads its extension attributes in the old Activiti namespace; moddle here does not. */
+const ACTIVITI_NAMESPACE = 'http://activiti.org/bpmn';
+
+/**
+ * Namespace declarations on the root that lose information: attributes in the Activiti namespace are kept
+ * as unknown attributes only (no assignee, formKey, implementation … is read from them).
+ */
+export function namespaceFindings(definitions: ModdleElement): LintFinding[] {
+  return Object.entries(definitions.$attrs ?? {})
+    .filter(([name, uri]) => name.startsWith('xmlns:') && uri === ACTIVITI_NAMESPACE)
+    .map(([name]) => ({
+      rule: 'kim/activiti-namespace',
+      message: `Prefix ${name.slice('xmlns:'.length)} is bound to ${ACTIVITI_NAMESPACE}: its attributes and elements are ignored; use http://camunda.org/schema/1.0/bpmn`,
+      category: 'warn' as const,
+    }));
 }
 
 /**

@@ -4,6 +4,7 @@
  * within one process a per-instance queue keeps commands on one instance from racing at all.
  * Nothing lives in memory between commands except caches of immutable definitions.
  */
+import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Clock } from '../clock.ts';
 import { Conflict, DomainError, NotFound, VersionConflict } from '../errors.ts';
 import type { DefinitionRecord, FollowUpRecord, InstanceRecord, Store, TaskRecord } from '../store/store.ts';
@@ -47,6 +48,9 @@ export class ExecutionFailed extends DomainError {
 }
 
 const MAX_ATTEMPTS = 25;
+
+/** Set while a follow-up is being applied, so nested drains do not wait for themselves. */
+const insideDrain = new AsyncLocalStorage<boolean>();
 
 interface CommandContext {
   instance: InstanceRecord;
@@ -306,10 +310,15 @@ export class ProcessEngine {
     });
   }
 
-  /** Applies recorded follow-up commands until none is left (also after a restart). */
+  /**
+   * Applies recorded follow-up commands until none is left (also after a restart). A call from
+   * inside a follow-up (starting a child that records follow-ups of its own) returns at once:
+   * the running loop picks the new ones up. Any other caller waits for the loop to finish.
+   */
   async drainFollowUps(): Promise<void> {
-    if (this.draining) return this.draining;
-    this.draining = (async () => {
+    if (insideDrain.getStore()) return;
+    while (this.draining) await this.draining;
+    this.draining = insideDrain.run(true, async () => {
       try {
         for (;;) {
           const pending = await this.store.pendingFollowUps(50);
@@ -319,7 +328,7 @@ export class ProcessEngine {
       } finally {
         this.draining = null;
       }
-    })();
+    });
     return this.draining;
   }
 

@@ -216,6 +216,10 @@ export class Session {
               isNew: this.activities.has(api.executionId),
             });
             break;
+          case 'activity.consumed':
+            // A signalled wait took its signal; MI iterations end without an activity.end of their own.
+            this.waits.delete(api.executionId);
+            break;
           case 'activity.end':
             this.onLeave(api, false);
             break;

@@ -55,7 +55,9 @@ export function makeApi(base: () => string, auth: { user: string; password: stri
   return api;
 }
 
-export async function startTestService(opts: { processesDir?: string; clock?: ManualClock; handlers?: HandlerRegistry } = {}): Promise<TestService> {
+export async function startTestService(
+  opts: { processesDir?: string; clock?: ManualClock; handlers?: HandlerRegistry; /** Extra config env (e.g. MAX_FILE_BYTES), merged over the defaults. */ env?: Record<string, string> } = {},
+): Promise<TestService> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kim-test-'));
   const clock = opts.clock ?? new ManualClock(Date.parse('2026-03-01T08:00:00Z'));
   const handlers = opts.handlers ?? new HandlerRegistry();
@@ -67,6 +69,7 @@ export async function startTestService(opts: { processesDir?: string; clock?: Ma
       ADMIN_PASSWORD: ADMIN.password,
       DEMO_USERS: 'false',
       PROCESSES_DIR: opts.processesDir ?? path.join(dataDir, 'no-processes'),
+      ...opts.env,
     },
     process.cwd(),
   );

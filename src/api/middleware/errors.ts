@@ -13,6 +13,15 @@ export function errorMiddleware(log: (line: string) => void = (l) => console.err
   return async function errors(ctx: Context, next: Next): Promise<void> {
     try {
       await next();
+      // No route matched (404) or the path exists without this method (405, set by allowedMethods):
+      // answer in Camunda's error shape too, not with Koa's plain-text status message.
+      if ((ctx.status === 404 || ctx.status === 405) && ctx.body == null && /^\/(engine-rest|api)(\/|$)/.test(ctx.path)) {
+        const status = ctx.status;
+        ctx.body = status === 404
+          ? { type: 'InvalidRequestException', message: `No resource ${ctx.method} ${ctx.path.slice(0, 200)}` }
+          : { type: 'InvalidRequestException', message: `Method ${ctx.method} is not allowed on ${ctx.path.slice(0, 200)}` };
+        ctx.status = status; // assigning a body to an implicit 404 would make it 200
+      }
     } catch (err) {
       const e = err as HttpishError;
       if (e instanceof DomainError && (e.status < 500 || e.expose)) {

@@ -16,12 +16,15 @@ export function deploymentRouter(s: Services): Router<AppState> {
 
   router.post('/deployment/create', requireGroup('kim-koordination'), async (ctx, next) => {
     try {
-      await upload.any()(ctx as never, next as never);
+      // Only the upload itself is guarded here: `next` runs outside the try, so errors of the
+      // deploy handler (ParseError with its elementId, 413 from the XML guard …) keep their type.
+      await upload.any()(ctx as never, (async () => {}) as never);
     } catch (err) {
       const code = (err as { code?: string }).code;
       if (code === 'LIMIT_FILE_SIZE') throw new PayloadTooLarge(`A resource exceeds ${s.limits.maxFileBytes} bytes`);
       throw new ValidationError(`Invalid multipart request: ${(err as Error).message}`);
     }
+    await next();
   }, async (ctx) => {
     const req = ctx.request as unknown as { body?: Record<string, string>; files?: Array<{ fieldname: string; originalname: string; buffer: Buffer }> };
     const fields = req.body ?? {};

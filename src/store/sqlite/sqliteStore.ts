@@ -232,8 +232,12 @@ export class SqliteStore implements Store {
   async findSubscriptions(query: SubscriptionQuery): Promise<SubscriptionRecord[]> {
     const where: string[] = ['s.kind = ?', 's.name = ?'];
     const params: unknown[] = [query.kind, query.name];
-    if (query.instanceId !== undefined) where.push('s.instance_id = ?'), params.push(query.instanceId);
-    if (query.businessKey !== undefined) where.push('s.business_key = ?'), params.push(query.businessKey);
+    for (const [col, value] of [['s.instance_id', query.instanceId], ['s.business_key', query.businessKey]] as const) {
+      if (value !== undefined) {
+        where.push(`${col} = ?`);
+        params.push(value);
+      }
+    }
     return this.all(
       `SELECT s.* FROM subscriptions s JOIN instances i ON i.id = s.instance_id
        WHERE ${where.join(' AND ')} ORDER BY i.start_time, s.instance_id, s.pos`,

@@ -1,0 +1,20 @@
+/**
+ * The one small process both halves of the benchmark run: start → user task (candidate group)
+ * → exclusive gateway with only a default flow (no FEEL) → end. 7 elements.
+ */
+export const PROCESS_KEY = 'benchFlow';
+export const TASK_ID = 'review';
+
+export const PROCESS_XML = `<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:camunda="http://camunda.org/schema/1.0/bpmn" id="defs_${PROCESS_KEY}" targetNamespace="http://bpmn.io/schema/bpmn">
+  <bpmn:process id="${PROCESS_KEY}" name="Bench flow" isExecutable="true">
+    <bpmn:startEvent id="start"/>
+    <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="${TASK_ID}"/>
+    <bpmn:userTask id="${TASK_ID}" name="Review" camunda:candidateGroups="kim-koordination"/>
+    <bpmn:sequenceFlow id="f2" sourceRef="${TASK_ID}" targetRef="gw"/>
+    <bpmn:exclusiveGateway id="gw" default="f3"/>
+    <bpmn:sequenceFlow id="f3" sourceRef="gw" targetRef="end"/>
+    <bpmn:endEvent id="end"/>
+  </bpmn:process>
+</bpmn:definitions>
+`;
