@@ -342,6 +342,15 @@ describe('api: task list', () => {
       expect((await w.t.api('GET', `/engine-rest/task/${triage.id}`)).body.assignee).to.equal('kai');
     });
 
+    it('Given a task claimed by kira, when kai (same group) tries to take it over via /assignee → 403 and kira stays (no way around the claim conflict)', async () => {
+      const triage = await w.task('HH-2', 'triage');
+      expect((await w.as('kira')('POST', `/engine-rest/task/${triage.id}/claim`, {})).status).to.equal(204);
+      const steal = await w.as('kai')('POST', `/engine-rest/task/${triage.id}/assignee`, { userId: 'kai' });
+      expect(steal.status, JSON.stringify(steal.body)).to.equal(403);
+      expect(steal.body.type).to.equal('AuthorizationException');
+      expect((await w.t.api('GET', `/engine-rest/task/${triage.id}`)).body.assignee).to.equal('kira');
+    });
+
     it('Given an open task, when the admin sets the assignee via /assignee → 204; null clears it; a bad userId → 400', async () => {
       const review = await w.task('HH-3', 'review');
       const set = await w.t.api('POST', `/engine-rest/task/${review.id}/assignee`, { userId: 'anton' });

@@ -93,7 +93,9 @@ export function taskRouter(s: Services): Router<AppState> {
     const t = await task(ctx.params.id);
     const body = bodyObject(ctx.request.body);
     if (body.userId !== null && typeof body.userId !== 'string') throw new ValidationError("'userId' must be a string or null");
-    if (!mayClaim(ctx.state.user, t)) throw new Forbidden(`User ${ctx.state.user.id} may not assign task ${t.id}`);
+    // Like completing: once assigned, only the assignee (or an admin) may hand the task on;
+    // otherwise a fellow candidate could take over a claimed task, bypassing claim's 409.
+    if (!mayWork(ctx.state.user, t)) throw new Forbidden(`User ${ctx.state.user.id} may not assign task ${t.id}`);
     await s.engine.setAssignee(t.id, body.userId as string | null);
     ctx.status = 204;
   });
