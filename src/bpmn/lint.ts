@@ -22,8 +22,6 @@ const resolver: Resolver = {
   },
 };
 
-const linter = new Linter({ config: lintConfig, resolver });
-
 /**
  * Lints the definitions (default: lintConfig). Never throws: a failing linter becomes one finding with
  * rule `lint`, a failing rule one finding with that rule's name.
@@ -31,7 +29,9 @@ const linter = new Linter({ config: lintConfig, resolver });
 export async function lint(definitions: ModdleElement, config: LintConfig = lintConfig): Promise<LintFinding[]> {
   let results: Record<string, LintReport[]>;
   try {
-    results = await linter.lint(definitions, config);
+    // A Linter per call: it caches rule instances, and some rules (no-duplicate-sequence-flows) keep state
+    // in them, so a shared Linter would report a diagram's flows as duplicates of the previous diagram's.
+    results = await new Linter({ config, resolver }).lint(definitions);
   } catch (err) {
     return [{ rule: 'lint', message: `Lint failed: ${(err as Error).message}`, category: 'warn' }];
   }

@@ -453,6 +453,13 @@ describe('parseDiagram', () => {
       expect(parsed.warnings.every((finding) => finding.elementId === 'Activity_Orphan')).to.equal(true);
     });
 
+    it('keeps no lint state between diagrams: the same diagram twice gives the same findings', async () => {
+      const first = await parseDiagram(fixture('disconnected.bpmn'));
+      const second = await parseDiagram(fixture('disconnected.bpmn'));
+      expect(second.warnings).to.deep.equal(first.warnings);
+      expect(second.warnings.map((finding) => finding.rule)).to.not.include('no-duplicate-sequence-flows');
+    });
+
     it('turns a linter failure into one finding instead of throwing', async () => {
       const parsed = await parseDiagram(fixture('disconnected.bpmn'));
       const definitions = (parsed.moddleContext as FromXmlResult).rootElement;
