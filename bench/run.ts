@@ -112,7 +112,7 @@ const p99 = percentile(load.completeMs, 99);
 const status = ratio >= GOAL ? 'PASS' : 'BELOW';
 const totalSeconds = (performance.now() - t0) / 1000;
 
-printTable({ raw1, raw2, rawMean, load, ratio, goal: GOAL, status, p50, p99, clients: args.clients });
+printTable({ raw1, raw2, rawMean, load, ratio, goal: GOAL, status: args.quick ? `${status} (--quick: smoke run, not a verdict)` : status, p50, p99, clients: args.clients });
 if (phases) printPhases(phases);
 console.log('BENCH ' + JSON.stringify({
   profile: args.profile,
@@ -123,6 +123,7 @@ console.log('BENCH ' + JSON.stringify({
   ratio: Number(ratio.toFixed(2)),
   goal: GOAL,
   status,
+  quick: args.quick,
   clients: args.clients,
   completeP50Ms: round(p50),
   completeP99Ms: round(p99),

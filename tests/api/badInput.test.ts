@@ -87,7 +87,7 @@ describe('api: hostile and malformed input writes nothing', () => {
     const res = await fetch(t.service.url + url, {
       method,
       headers: { Authorization: 'Basic ' + Buffer.from(`${ADMIN.user}:${ADMIN.password}`).toString('base64'), 'Content-Type': contentType },
-      body,
+      body: typeof body === 'string' ? body : new Uint8Array(body),
     });
     const text = await res.text();
     let parsed: unknown = text;

@@ -38,7 +38,7 @@ async function rawPost(t: TestService, url: string, body: Buffer, contentType: s
   const res = await fetch(t.service.url + url, {
     method: 'POST',
     headers: { Authorization: 'Basic ' + Buffer.from(`${who.user}:${who.password}`).toString('base64'), 'Content-Type': contentType, 'Content-Length': String(body.length) },
-    body,
+    body: new Uint8Array(body),
   });
   const text = await res.text();
   return { status: res.status, body: text ? JSON.parse(text) : undefined };
@@ -288,6 +288,23 @@ describe('api: deployments and process definitions', () => {
       expect(await count(t.api, '/engine-rest/task/count?processInstanceBusinessKey=K-1')).to.equal(1);
     });
 
+    it('Given a deployment whose only instance has finished, when deleted without cascade → 204 and the history of that instance is kept (as in Camunda)', async () => {
+      const dep = await deploy(t.api, { 'diagram.bpmn': approval() });
+      const start = await t.api('POST', '/engine-rest/process-definition/key/approval/start', { businessKey: 'DONE-1' });
+      const [task] = (await t.api('GET', `/engine-rest/task?processInstanceId=${start.body.id}`)).body;
+      expect((await t.api('POST', `/engine-rest/task/${task.id}/complete`, {})).status).to.equal(204);
+      expect((await t.api('GET', `/engine-rest/history/process-instance/${start.body.id}`)).body.state).to.equal('COMPLETED');
+
+      const del = await t.api('DELETE', `/engine-rest/deployment/${dep.body.id}`);
+      expect(del.status, JSON.stringify(del.body)).to.equal(204);
+      expect(await count(t.api, '/engine-rest/deployment/count')).to.equal(0);
+      expect(await count(t.api, '/engine-rest/process-definition/count')).to.equal(0);
+      const hist = await t.api('GET', `/engine-rest/history/process-instance/${start.body.id}`);
+      expect(hist.status).to.equal(200);
+      expect(hist.body).to.include({ state: 'COMPLETED', businessKey: 'DONE-1', processDefinitionKey: 'approval' });
+      expect(await count(t.api, `/engine-rest/history/task/count?processInstanceId=${start.body.id}`)).to.equal(1);
+    });
+
     it('Given a deployment without instances, when deleted without cascade → 204; an unknown id → 404', async () => {
       const dep = await deploy(t.api, { 'diagram.bpmn': approval() });
       const del = await t.api('DELETE', `/engine-rest/deployment/${dep.body.id}`);
@@ -355,7 +372,7 @@ describe('api: deployments and process definitions', () => {
 
     it('Given no credentials, when deploying → 401', async () => {
       const raw = modelerMultipart('diagram.bpmn', approval());
-      const res = await fetch(t.service.url + '/engine-rest/deployment/create', { method: 'POST', headers: { 'Content-Type': raw.contentType }, body: raw.body });
+      const res = await fetch(t.service.url + '/engine-rest/deployment/create', { method: 'POST', headers: { 'Content-Type': raw.contentType }, body: new Uint8Array(raw.body) });
       expect(res.status).to.equal(401);
       expect(await count(t.api, '/engine-rest/deployment/count')).to.equal(0);
     });

@@ -95,16 +95,17 @@ export function deploymentRouter(s: Services): Router<AppState> {
     if (!(await s.store.getDeployment(id))) throw new NotFound(`Deployment with id '${id}' does not exist`);
     const cascade = q.bool('cascade') ?? false;
     const definitions = await s.store.findDefinitions({ deploymentId: id });
-    const instanceIds: string[] = [];
-    for (const d of definitions) for (const i of await s.store.findInstances({ definitionId: d.id })) instanceIds.push(i.id);
-    if (instanceIds.length && !cascade) {
-      throw new Conflict(`Deployment ${id} has ${instanceIds.length} process instance(s); delete with cascade=true`);
+    const instances: Array<{ id: string; state: string }> = [];
+    for (const d of definitions) for (const i of await s.store.findInstances({ definitionId: d.id })) instances.push({ id: i.id, state: i.state });
+    // As in Camunda: only running instances block a delete without cascade, which keeps the history of finished ones.
+    const running = instances.filter((i) => i.state === 'ACTIVE');
+    if (running.length && !cascade) {
+      throw new Conflict(`Deployment ${id} has ${running.length} running process instance(s); delete with cascade=true`);
     }
-    for (const iid of instanceIds) {
-      const inst = await s.store.getInstance(iid);
-      if (inst?.state === 'ACTIVE') await s.engine.deleteInstance(iid, 'deployment deleted').catch(() => undefined);
+    if (cascade) {
+      for (const i of running) await s.engine.deleteInstance(i.id, 'deployment deleted').catch(() => undefined);
+      await s.store.purgeInstances(instances.map((i) => i.id));
     }
-    await s.store.purgeInstances(instanceIds);
     await s.store.deleteDeployment(id);
     for (const d of definitions) s.engine.definitions.evict(d.id);
     ctx.status = 204;
