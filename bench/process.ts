@@ -4,6 +4,8 @@
  */
 export const PROCESS_KEY = 'benchFlow';
 export const TASK_ID = 'review';
+/** Created at start via ADMIN_USER / ADMIN_PASSWORD; every request sends it as Basic auth. */
+export const ADMIN = { user: 'bench-admin', password: 'bench-secret-1' };
 
 export const PROCESS_XML = `<?xml version="1.0" encoding="UTF-8"?>
 <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:camunda="http://camunda.org/schema/1.0/bpmn" id="defs_${PROCESS_KEY}" targetNamespace="http://bpmn.io/schema/bpmn">

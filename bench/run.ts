@@ -15,7 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from './args.ts';
 import { makeClient, deployProcess, percentile, runLoad, serviceInstance, type Client } from './client.ts';
 import { loadSourceContext, runRaw } from './raw.ts';
-import { ADMIN, startBenchService, type BenchService } from './serviceMain.ts';
+import { ADMIN } from './process.ts';
 import type { PhaseTotals } from './phases.ts';
 import { printPhases, printTable } from './report.ts';
 
@@ -55,7 +55,9 @@ async function childService(phases: boolean): Promise<ServiceHandle> {
 }
 
 async function inProcessService(phases: boolean): Promise<ServiceHandle> {
-  const svc: BenchService = await startBenchService({ phases });
+  // Imported lazily: in the default (child) mode the bench process never loads the service.
+  const { startBenchService } = await import('./serviceMain.ts');
+  const svc = await startBenchService({ phases });
   return { url: svc.url, phases: async () => svc.phases(), stop: () => svc.stop() };
 }
 

@@ -9,8 +9,8 @@ import path from 'node:path';
 import { loadConfig } from '../src/config.ts';
 import { startService } from '../src/service.ts';
 import { instrument, type PhaseTotals } from './phases.ts';
+import { ADMIN } from './process.ts';
 
-export const ADMIN = { user: 'bench-admin', password: 'bench-secret-1' };
 
 export interface BenchService {
   url: string;

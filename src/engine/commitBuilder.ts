@@ -107,7 +107,10 @@ export function buildCommit(prev: InstanceRecord, session: Session, plain: Recor
   // History of activity instances seen in this command.
   const taskByExec = new Map([...tasks, ...prev.tasks].map((t) => [t.executionId, t]));
   let seq = 0;
-  const activityHistory: ActivityHistoryRecord[] = [...session.activities.values()].map((a) => ({
+  const activityEnds = [...session.activities.values()]
+    .filter((a) => !a.start && a.end)
+    .map((a) => ({ id: a.executionId, endTime: a.end!, canceled: a.canceled ?? false }));
+  const activityHistory: ActivityHistoryRecord[] = [...session.activities.values()].filter((a) => a.start).map((a) => ({
     id: a.executionId,
     instanceId: prev.id,
     definitionId: prev.definitionId,
@@ -186,6 +189,7 @@ export function buildCommit(prev: InstanceRecord, session: Session, plain: Recor
     instance: next,
     expectedVersion: prev.version,
     activityHistory,
+    activityEnds,
     taskHistory,
     variableHistory,
     followUps,

@@ -22,6 +22,8 @@ function recordingTimers() {
 export interface WaitInfo {
   activityId: string;
   executionId: string;
+  /** The waiting activity's broker: signals go straight to it (see `signalExecution`). */
+  broker?: Broker;
   /** The element's variables local to this wait (MI element variable, loopCounter). */
   locals: Record<string, unknown>;
   /** True if the wait began during this command (not a resumed one). */
@@ -38,6 +40,7 @@ export interface TimerWait {
 export interface CallWait {
   activityId: string;
   executionId: string;
+  broker?: Broker;
   calledElement: string;
   isNew: boolean;
 }
@@ -52,8 +55,13 @@ export interface ActivityEvent {
   canceled?: boolean;
 }
 
+interface Broker {
+  publish(exchange: string, routingKey: string, content: unknown, properties?: Record<string, unknown>): unknown;
+}
+
 // The runtime API objects bpmn-engine hands its listener.
 interface ElementApi {
+  owner?: { broker?: Broker };
   id: string;
   type: string;
   name?: string;
@@ -97,6 +105,8 @@ export class Session {
   readonly calls = new Map<string, CallWait>();
   readonly activities = new Map<string, ActivityEvent>();
   ended = false;
+  /** Service handlers still running; the engine is otherwise synchronous. */
+  pendingHandlers = 0;
   private failure: Error | null = null;
   private readonly clock: Clock;
   private readonly variables: Record<string, unknown>;
@@ -165,8 +175,10 @@ export class Session {
       activity.behaviour.Service = function HandlerService() {
         return {
           execute(message: { content: Record<string, unknown> }, callback: (err: Error | null, output?: unknown) => void) {
+            session.pendingHandlers++;
             session.opts.handlers
               .run(info, { variables: { ...session.variables, ...session.localsOf(message.content) }, instanceId: session.opts.instanceId, clock: session.clock })
+              .finally(() => session.pendingHandlers--)
               .then((out) => {
                 if (out && typeof out === 'object') Object.assign(session.variables, out);
                 callback(null, out);
@@ -213,6 +225,7 @@ export class Session {
               activityId: api.id,
               executionId: api.executionId,
               calledElement: String(api.content.calledElement ?? ''),
+              broker: api.owner?.broker,
               isNew: this.activities.has(api.executionId),
             });
             break;
@@ -259,6 +272,8 @@ export class Session {
       activityId: api.id,
       executionId: api.executionId,
       locals: this.localsOf({ ...api.content, id: api.id }),
+      // MI iterations listen on the process route only.
+      broker: api.content.isMultiInstance ? undefined : api.owner?.broker,
       isNew: this.activities.has(api.executionId),
     });
   }
@@ -268,7 +283,12 @@ export class Session {
     for (const key of [...this.waits.keys()]) if (key === id || key.startsWith(id + '_')) this.waits.delete(key);
     for (const key of [...this.timers.keys()]) if (key === id || key.startsWith(id + '_')) this.timers.delete(key);
     for (const key of [...this.calls.keys()]) if (key === id) this.calls.delete(key);
-    if (canceled === undefined) return;
+    const known = this.activities.get(id);
+    // A leave without end or discard: the activity was interrupted (e.g. by a boundary event).
+    if (canceled === undefined) {
+      if (known?.end) return;
+      canceled = true;
+    }
     const info = this.model.elements[api.id];
     const rec = this.activities.get(id) ?? {
       executionId: id,
@@ -295,9 +315,17 @@ export class Session {
     await this.settle();
   }
 
-  /** Signals one waiting execution (user task, call activity, receive task) with output. */
+  /**
+   * Signals one waiting execution (user task, MI iteration, call activity) with output.
+   * The signal goes to the activity's own broker, not through the process: a signal routed
+   * through the process is handled inside the process's API consumer, and an error thrown as
+   * its consequence (error end event in a sub-process) would then reach the boundary events
+   * only after the sub-process had already ended (bpmn-elements 17).
+   */
   async signalExecution(executionId: string, activityId: string, output?: Record<string, unknown>): Promise<void> {
-    this.engine.execution.signal({ id: activityId, executionId, ...(output ? { output } : {}) });
+    const broker = this.waits.get(executionId)?.broker ?? this.calls.get(executionId)?.broker;
+    if (broker) broker.publish('api', `activity.signal.${executionId}`, { message: output ?? {} }, { type: 'signal' });
+    else this.engine.execution.signal({ id: activityId, executionId, ...(output ? { output } : {}) });
     await this.settle();
   }
 
@@ -307,13 +335,17 @@ export class Session {
     await this.settle();
   }
 
-  /** Waits until nothing is executing (async handlers done); rethrows a failure. */
+  /**
+   * Waits until the run reached its wait states: bpmn-elements runs synchronously except for
+   * service handlers, so "settled" is "no handler pending" after the queued callbacks ran.
+   * (The engine's own activityStatus can stay 'executing' after an interrupted sub-process.)
+   */
   async settle(): Promise<void> {
     const deadline = Date.now() + 60_000;
     for (;;) {
       await new Promise((r) => setImmediate(r));
       if (this.failure) throw this.failure;
-      if (this.engine.activityStatus !== 'executing' || this.ended) break;
+      if (this.pendingHandlers === 0 || this.ended) break;
       if (Date.now() > deadline) throw new Error('Instance did not reach a wait state within 60 s');
     }
   }

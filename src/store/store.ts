@@ -197,7 +197,13 @@ export interface InstanceCommit {
   instance: InstanceRecord;
   /** 0 for a new instance. */
   expectedVersion: number;
+  /** Activity instances started in this command (inserted, or completed if they also ended). */
   activityHistory: ActivityHistoryRecord[];
+  /**
+   * Activity instances started by an earlier command that ended in this one: only end time and
+   * canceled are set, and only on a row that is still open (start time and order are kept).
+   */
+  activityEnds?: Array<{ id: string; endTime: string; canceled: boolean }>;
   taskHistory: TaskHistoryRecord[];
   variableHistory: VariableHistoryRecord[];
   /** Follow-up commands to record (applied after the commit, idempotent). */

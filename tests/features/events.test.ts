@@ -7,16 +7,13 @@ describe('feature: error and escalation events', () => {
   beforeEach(async () => (t = await startTestService()));
   afterEach(() => t.close());
 
-  // Known bpmn-elements 17 limitation (issue 2's closing note): in an engine recovered from saved
-  // state, an error end event inside a sub-process is not caught by the sub-process's error
-  // boundary event (reproduced with the stock library). Here the throw happens in the command that
-  // starts the instance; the restart comes after the catch.
-  it('an error end event in a sub-process is caught by the error boundary event', async () => {
+  it('an error end event in a sub-process is caught by the error boundary event, after a restart inside the sub-process', async () => {
     await deploy(t.api, {
       'err.bpmn': bpmn('err', `
         <bpmn:startEvent id="s"/><bpmn:sequenceFlow id="f0" sourceRef="s" targetRef="sub"/>
         <bpmn:subProcess id="sub">
-          <bpmn:startEvent id="is"/><bpmn:sequenceFlow id="i1" sourceRef="is" targetRef="ig"/>
+          <bpmn:startEvent id="is"/><bpmn:sequenceFlow id="i0" sourceRef="is" targetRef="check"/>
+          <bpmn:userTask id="check"/><bpmn:sequenceFlow id="i1" sourceRef="check" targetRef="ig"/>
           <bpmn:exclusiveGateway id="ig" default="iok"/>
           <bpmn:sequenceFlow id="ibad" sourceRef="ig" targetRef="fail"><bpmn:conditionExpression>=complete = false</bpmn:conditionExpression></bpmn:sequenceFlow>
           <bpmn:sequenceFlow id="iok" sourceRef="ig" targetRef="ie"/>
@@ -29,8 +26,13 @@ describe('feature: error and escalation events', () => {
         <bpmn:userTask id="fix"/><bpmn:sequenceFlow id="f3" sourceRef="fix" targetRef="e"/><bpmn:endEvent id="e"/>`,
         '<bpmn:error id="E1" name="Unvollständig" errorCode="INCOMPLETE"/>'),
     });
-    const inst = await start(t, 'err', { variables: { complete: { value: false, type: 'Boolean' } } });
+    const inst = await start(t, 'err');
+    expect(await taskKeys(t, inst.id)).to.deep.equal(['check']);
+    await t.restart();
+    await completeByKey(t, inst.id, 'check', { complete: { value: false, type: 'Boolean' } });
     expect(await taskKeys(t, inst.id)).to.deep.equal(['fix']);
+    const sub = (await t.api('GET', `/engine-rest/history/activity-instance?processInstanceId=${inst.id}&activityId=sub`)).body;
+    expect(sub[0].canceled).to.equal(true);
     await t.restart();
     await completeByKey(t, inst.id, 'fix');
     expect(await stateOf(t, inst.id)).to.equal('COMPLETED');

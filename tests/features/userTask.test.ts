@@ -38,6 +38,7 @@ describe('feature: user tasks and an exclusive gateway', () => {
     expect(tasks.body[0].due).to.equal('2026-03-15T08:00:00.000+0000');
     expect(tasks.body[0].candidateGroups).to.deep.equal(['cm-ki']);
 
+    t.clock.advance(3600_000);
     const done = await t.api('POST', `/engine-rest/task/${tasks.body[0].id}/complete`, { variables: { note: { value: 'ok', type: 'String' } } });
     expect(done.status, JSON.stringify(done.body)).to.equal(204);
     const next = await t.api('GET', `/engine-rest/task?processInstanceId=${start.body.id}`);
@@ -54,6 +55,9 @@ describe('feature: user tasks and an exclusive gateway', () => {
     expect(hist.body.state).to.equal('COMPLETED');
     const acts = await t.api('GET', `/engine-rest/history/activity-instance?processInstanceId=${start.body.id}`);
     expect(acts.body.map((a: { activityId: string }) => a.activityId)).to.include.members(['start', 'review', 'gw', 'big', 'end']);
+    // An activity ended by a later command keeps its start time.
+    const review = acts.body.find((a: { activityId: string }) => a.activityId === 'review');
+    expect(review).to.include({ startTime: '2026-03-01T08:00:00.000+0000', endTime: '2026-03-01T09:00:00.000+0000', durationInMillis: 3600_000, canceled: false });
     const vars = await t.api('GET', `/engine-rest/history/variable-instance?processInstanceId=${start.body.id}&variableName=note`);
     expect(vars.body[0]).to.include({ name: 'note', value: 'ok', type: 'String' });
   });

@@ -73,6 +73,8 @@ export function writeCommit(prepare: Prepare, commit: InstanceCommit): void {
     const r = activityToRow(a);
     prepare(upsertSql('activity_history', r)).run(r);
   }
+  const endActivity = prepare('UPDATE activity_history SET end_time = ?, canceled = ? WHERE id = ? AND instance_id = ? AND end_time IS NULL');
+  for (const e of commit.activityEnds ?? []) endActivity.run(e.endTime, e.canceled ? 1 : 0, e.id, instance.id);
   for (const t of commit.taskHistory) {
     const r = taskHistoryToRow(t);
     prepare(upsertSql('task_history', r)).run(r);
