@@ -14,6 +14,7 @@ import { HandlerRegistry } from './engine/handlers.ts';
 import { ProcessEngine } from './engine/processEngine.ts';
 import { seedIdentity } from './identity/seed.ts';
 import { InProcessScheduler } from './scheduler/inProcess.ts';
+import { diffTimers } from './scheduler/scheduler.ts';
 import { SqliteStore } from './store/sqlite/sqliteStore.ts';
 import type { Store } from './store/store.ts';
 
@@ -65,7 +66,9 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
     store,
     clock,
     handlers: opts.handlers,
-    onCommit: (instance) => scheduler?.notify(instance.timers.map((t) => t.dueAt).sort()[0]),
+    onCommit: (before, after) => {
+      void scheduler?.sync(diffTimers(after.id, before?.timers ?? [], after.timers)).catch((err) => log(`scheduler: ${(err as Error).message}`));
+    },
   });
   scheduler = new InProcessScheduler(store, clock, (id) => engine.fireTimers(id));
   const deployer = new Deployer(store, clock, { maxFileBytes: config.maxFileBytes });

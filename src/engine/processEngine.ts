@@ -36,8 +36,8 @@ export interface EngineDeps {
   clock: Clock;
   handlers?: HandlerRegistry;
   definitions?: DefinitionCache;
-  /** Called after every commit (the scheduler re-arms timers from it). */
-  onCommit?: (instance: InstanceRecord) => void;
+  /** Called after every commit with the instance before and after (the scheduler syncs timers from it). */
+  onCommit?: (before: InstanceRecord | null, after: InstanceRecord) => void;
 }
 
 /** A handler failure or run-time expression error: 500 with its message shown (the caller needs it). */
@@ -65,7 +65,7 @@ export class ProcessEngine {
   readonly handlers: HandlerRegistry;
   readonly definitions: DefinitionCache;
   private readonly queue = new KeyedQueue();
-  private readonly onCommit?: (instance: InstanceRecord) => void;
+  private readonly onCommit?: (before: InstanceRecord | null, after: InstanceRecord) => void;
   private draining: Promise<void> | null = null;
 
   constructor(deps: EngineDeps) {
@@ -122,7 +122,7 @@ export class ProcessEngine {
       }
       const commit = buildCommit(instance, session, plain, effects, now, this.store);
       await this.store.commitInstance(commit);
-      this.onCommit?.(commit.instance);
+      this.onCommit?.(null, commit.instance);
       return commit.instance;
     });
     await this.drainFollowUps();
@@ -153,7 +153,7 @@ export class ProcessEngine {
         const commit = buildCommit(instance, session, plain, effects, now, this.store);
         try {
           await this.store.commitInstance(commit);
-          this.onCommit?.(commit.instance);
+          this.onCommit?.(instance, commit.instance);
           return commit.instance;
         } catch (err) {
           if (err instanceof VersionConflict && attempt < MAX_ATTEMPTS) {
@@ -197,7 +197,7 @@ export class ProcessEngine {
             })),
             followUps: [],
           });
-          this.onCommit?.(next);
+          this.onCommit?.(instance, next);
           return next;
         } catch (err) {
           if (err instanceof VersionConflict && attempt < MAX_ATTEMPTS) continue;

@@ -5,7 +5,7 @@
  */
 import type { Clock } from '../clock.ts';
 import type { Store } from '../store/store.ts';
-import type { Scheduler } from './scheduler.ts';
+import type { FireTimers, Scheduler, TimerChange } from './scheduler.ts';
 
 const MAX_DELAY = 2 ** 31 - 2;
 
@@ -19,7 +19,7 @@ export class InProcessScheduler implements Scheduler {
   constructor(
     private readonly store: Store,
     private readonly clock: Clock,
-    private readonly fire: (instanceId: string) => Promise<unknown>,
+    private readonly fire: FireTimers,
     private readonly log: (line: string) => void = (l) => console.error(l),
   ) {}
 
@@ -28,9 +28,10 @@ export class InProcessScheduler implements Scheduler {
     await this.runDue();
   }
 
-  notify(dueAt: string | undefined): void {
-    if (!this.started || this.closed || !dueAt) return;
-    const at = Date.parse(dueAt);
+  /** Removals need nothing here (the store no longer lists them); an earlier addition re-arms. */
+  async sync(change: TimerChange): Promise<void> {
+    if (!this.started || this.closed || !change.added.length) return;
+    const at = Math.min(...change.added.map((t) => Date.parse(t.dueAt)));
     if (this.armedFor !== null && this.armedFor <= at) return;
     this.arm(at);
   }
