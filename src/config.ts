@@ -16,6 +16,15 @@ export interface Config {
   processesDir: string;
   maxBodyBytes: number;
   maxFileBytes: number;
+  /** Distributed profile: MongoDB store (else SQLite under dataDir). */
+  mongodbUrl: string | undefined;
+  /** Distributed profile: BullMQ on Redis (else the in-process scheduler). */
+  redisUrl: string | undefined;
+  /**
+   * Whether this process runs the timer/job workers. Embedded: always. With Redis, API
+   * processes run none unless RUN_WORKERS=true; `npm run worker` runs them.
+   */
+  runWorkers: boolean;
 }
 
 export class ConfigError extends Error {}
@@ -41,7 +50,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
   if (adminUser && !/^[A-Za-z0-9_.@-]{1,64}$/.test(adminUser)) throw new ConfigError(`ADMIN_USER must match [A-Za-z0-9_.@-]{1,64}, got '${adminUser}'`);
   if (Boolean(adminUser) !== Boolean(adminPassword)) throw new ConfigError('ADMIN_USER and ADMIN_PASSWORD must be set together');
   if (adminPassword && adminPassword.length < 8) throw new ConfigError('ADMIN_PASSWORD must have at least 8 characters');
+  const mongodbUrl = env.MONGODB_URL || undefined;
+  if (mongodbUrl && !/^mongodb(\+srv)?:\/\/[^\s]+$/.test(mongodbUrl)) throw new ConfigError(`MONGODB_URL must be a mongodb:// or mongodb+srv:// URL, got '${mongodbUrl}'`);
+  const redisUrl = env.REDIS_URL || undefined;
+  if (redisUrl && !/^rediss?:\/\/[^\s]+$/.test(redisUrl)) throw new ConfigError(`REDIS_URL must be a redis:// or rediss:// URL, got '${redisUrl}'`);
   return {
+    mongodbUrl,
+    redisUrl,
+    runWorkers: redisUrl ? bool(env, 'RUN_WORKERS', false) : true,
     port: int(env, 'PORT', 8080, 0, 65535),
     host: env.HOST || '127.0.0.1',
     dataDir: path.resolve(cwd, env.DATA_DIR || 'data'),

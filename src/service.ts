@@ -6,17 +6,15 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Server } from 'node:http';
 import { buildApp } from './api/app.ts';
-import type { Clock } from './clock.ts';
-import { systemClock } from './clock.ts';
 import type { Config } from './config.ts';
-import { Deployer } from './engine/deployer.ts';
 import { HandlerRegistry } from './engine/handlers.ts';
-import { ProcessEngine } from './engine/processEngine.ts';
 import { seedIdentity } from './identity/seed.ts';
-import { InProcessScheduler } from './scheduler/inProcess.ts';
-import { diffTimers } from './scheduler/scheduler.ts';
-import { SqliteStore } from './store/sqlite/sqliteStore.ts';
 import type { Store } from './store/store.ts';
+import type { Clock } from './clock.ts';
+import type { Deployer } from './engine/deployer.ts';
+import type { ProcessEngine } from './engine/processEngine.ts';
+import type { Scheduler } from './scheduler/scheduler.ts';
+import { createRuntime } from './runtime.ts';
 
 export interface ServiceOptions {
   config: Config;
@@ -31,7 +29,8 @@ export interface RunningService {
   port: number;
   store: Store;
   engine: ProcessEngine;
-  scheduler: InProcessScheduler;
+  scheduler: Scheduler;
+  profile: 'embedded' | 'distributed';
   /** Credentials created at this start (printed once). */
   createdUsers: Array<{ id: string; password: string; groups: string[] }>;
   stop(): Promise<void>;
@@ -56,22 +55,8 @@ async function deployProcesses(deployer: Deployer, dir: string, log: (l: string)
 export async function startService(opts: ServiceOptions): Promise<RunningService> {
   const { config } = opts;
   const log = opts.log ?? ((l: string) => console.log(l));
-  const clock = opts.clock ?? systemClock;
-  fs.mkdirSync(config.dataDir, { recursive: true });
-  const store = new SqliteStore({ file: path.join(config.dataDir, 'kim-engine.sqlite') });
-  await store.init();
-
-  let scheduler: InProcessScheduler | undefined;
-  const engine = new ProcessEngine({
-    store,
-    clock,
-    handlers: opts.handlers,
-    onCommit: (before, after) => {
-      void scheduler?.sync(diffTimers(after.id, before?.timers ?? [], after.timers)).catch((err) => log(`scheduler: ${(err as Error).message}`));
-    },
-  });
-  scheduler = new InProcessScheduler(store, clock, (id) => engine.fireTimers(id));
-  const deployer = new Deployer(store, clock, { maxFileBytes: config.maxFileBytes });
+  const rt = await createRuntime({ config, clock: opts.clock, handlers: opts.handlers, log });
+  const { store, engine, scheduler, deployer, clock } = rt;
 
   const { created } = await seedIdentity(store, { adminUser: config.adminUser, adminPassword: config.adminPassword, demo: config.demoUsers });
   await deployProcesses(deployer, config.processesDir, log);
@@ -94,16 +79,16 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
     store,
     engine,
     scheduler,
+    profile: rt.profile,
     createdUsers: created,
     stop() {
       stopping ??= (async () => {
-        await scheduler!.close();
         // Stop accepting connections; requests in flight finish, idle keep-alive sockets close.
         await new Promise<void>((resolve) => {
           server.close(() => resolve());
           server.closeIdleConnections();
         });
-        await store.close();
+        await rt.close();
       })();
       return stopping;
     },

@@ -16,6 +16,7 @@ import { instanceRouter } from './routes/instances.ts';
 import { taskRouter } from './routes/tasks.ts';
 import { messageRouter } from './routes/messages.ts';
 import { historyRouter } from './routes/history.ts';
+import { jobRouter } from './routes/jobs.ts';
 import type { Services } from './services.ts';
 import type { AppState } from './types.ts';
 
@@ -34,7 +35,7 @@ export function buildApp(s: Services): Koa<AppState> {
   engineRest.get('/engine', (ctx) => {
     ctx.body = [{ name: 'default' }];
   });
-  for (const r of [deploymentRouter(s), definitionRouter(s), instanceRouter(s), taskRouter(s), messageRouter(s), historyRouter(s), identityRouter(s.store)]) {
+  for (const r of [deploymentRouter(s), definitionRouter(s), instanceRouter(s), taskRouter(s), messageRouter(s), historyRouter(s), jobRouter(s), identityRouter(s.store)]) {
     engineRest.use(r.routes(), r.allowedMethods());
   }
 
@@ -44,6 +45,14 @@ export function buildApp(s: Services): Koa<AppState> {
 
   app.use(errorMiddleware());
   app.use(requestId);
+  app.use(async (ctx, next) => {
+    // Liveness for load balancers and compose health checks: no auth, no data.
+    if (ctx.path === '/health' && ctx.method === 'GET') {
+      ctx.body = { status: 'UP' };
+      return;
+    }
+    return next();
+  });
   app.use(async (ctx, next) => {
     // Every /engine-rest and /api route needs a known user, including unknown paths (401 before 404).
     if (ctx.path.startsWith('/engine-rest') || ctx.path.startsWith('/api')) return auth(ctx as never, next);

@@ -49,6 +49,8 @@ export interface ElementInfo {
   timer?: { kind: 'timeDate' | 'timeDuration' | 'timeCycle'; value: string };
   /** Service / send / business-rule task implementation. */
   implementation?: { kind: 'external'; topic: string } | { kind: 'delegateExpression'; expression: string } | { kind: 'class' | 'expression'; value: string };
+  /** Service-task jobs: `camunda:failedJobRetryTimeCycle`, e.g. `R5/PT5M` (5 tries, 5 minutes apart). */
+  retryCycle?: string;
   /** Boundary events: the activity they are attached to, and whether they interrupt. */
   attachedToRef?: string;
   cancelActivity?: boolean;

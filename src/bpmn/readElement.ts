@@ -40,6 +40,9 @@ export function readElement(node: ModdleElement, context: FlowElementContext): E
   const implementation = readImplementation(node)
     ?? firstOf(definitions, 'bpmn:MessageEventDefinition', readImplementation);
   if (implementation) info.implementation = implementation;
+  const retryCycle = extensionValues(node).find((value) => value.$instanceOf('camunda:FailedJobRetryTimeCycle'));
+  const cycle = retryCycle ? stringProp(retryCycle, 'body')?.trim() : undefined;
+  if (cycle) info.retryCycle = cycle;
 
   if (node.$instanceOf('bpmn:BoundaryEvent')) {
     const attachedTo = childProp(node, 'attachedToRef');

@@ -40,6 +40,30 @@ export function taskHistoryOf(t: TaskRecord, end: string | null, reason: string 
   };
 }
 
+const DEFAULT_TRIES = 3;
+const DEFAULT_BACKOFF_MS = 10_000;
+
+/**
+ * How often a failing job is tried and how long to wait before try n+1 (n = tries so far).
+ * `R5/PT5M`: 5 tries, 5 minutes apart. Without a cycle: 3 tries, 10 s then 20 s (exponential).
+ */
+export function retryPolicy(cycle: string | null | undefined): { tries: number; delayMs: (triesSoFar: number) => number } {
+  const m = cycle ? /^R(\d+)\/(P.+)$/.exec(cycle.trim()) : null;
+  if (m) {
+    const interval = durationMs(m[2]);
+    if (interval !== null) return { tries: Math.max(1, Number(m[1])), delayMs: () => interval };
+  }
+  return { tries: DEFAULT_TRIES, delayMs: (n) => DEFAULT_BACKOFF_MS * 2 ** Math.max(0, n - 1) };
+}
+
+/** ISO 8601 duration in ms (days are 24 h; months 30 d, years 365 d), or null. */
+export function durationMs(iso: string): number | null {
+  const m = /^P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?)?$/.exec(iso);
+  if (!m || iso === 'P' || iso.endsWith('T')) return null;
+  const [, y, mo, w, d, h, mi, sec] = m.map((x) => (x === undefined ? 0 : Number(x)));
+  return ((((y * 365 + mo * 30 + w * 7 + d) * 24 + h) * 60 + mi) * 60 + sec) * 1000;
+}
+
 function same(a: unknown, b: unknown): boolean {
   return JSON.stringify(a) === JSON.stringify(b);
 }
@@ -103,6 +127,29 @@ export function buildCommit(prev: InstanceRecord, session: Session, plain: Recor
     dueAt: t.expireAt,
     timerType: t.timerType,
   }));
+  // Service-task jobs: a waiting one keeps its retries and due time; a new one is due now.
+  const prevJobs = new Map(prev.timers.filter((t) => t.handler).map((t) => [t.executionId, t]));
+  for (const job of session.jobs.values()) {
+    const existing = prevJobs.get(job.executionId);
+    if (existing) {
+      timers.push(existing);
+      continue;
+    }
+    const retryCycle = model.elements[job.activityId]?.retryCycle ?? null;
+    timers.push({
+      id: `${prev.id}:${job.executionId}`,
+      instanceId: prev.id,
+      activityId: job.activityId,
+      executionId: job.executionId,
+      dueAt: now,
+      timerType: 'job',
+      handler: job.handler,
+      retries: retryPolicy(retryCycle).tries,
+      retryCycle,
+      exceptionMessage: null,
+      failedAt: null,
+    });
+  }
 
   // History of activity instances seen in this command.
   const taskByExec = new Map([...tasks, ...prev.tasks].map((t) => [t.executionId, t]));

@@ -16,6 +16,21 @@ export interface HandlerContext {
 
 export type Handler = (ctx: HandlerContext) => Promise<Record<string, unknown> | void> | Record<string, unknown> | void;
 
+/**
+ * Thrown by a handler to take the BPMN error path: an error boundary event (or error event
+ * sub-process) with this error code catches it. Anything else a handler throws is a technical
+ * failure: the job is retried, and when its retries run out an incident is raised.
+ */
+export class BpmnError extends Error {
+  constructor(
+    readonly code: string,
+    message = code,
+  ) {
+    super(message);
+    this.name = 'BpmnError';
+  }
+}
+
 /** The error a command fails with when a handler is missing or throws. */
 export class HandlerError extends Error {
   constructor(
@@ -48,14 +63,15 @@ export class HandlerRegistry {
     return undefined;
   }
 
-  async run(info: ElementInfo, ctx: HandlerContext): Promise<Record<string, unknown> | void> {
-    const name = HandlerRegistry.nameOf(info);
-    const handler = name ? this.handlers.get(name) : undefined;
-    if (!handler) throw new HandlerError(`No handler registered for '${name ?? '?'}' (service task ${info.id})`, info.id);
+  /** Runs a handler by name; a BpmnError passes through, other failures become HandlerError. */
+  async run(name: string, elementId: string, ctx: HandlerContext): Promise<Record<string, unknown> | void> {
+    const handler = this.handlers.get(name);
+    if (!handler) throw new HandlerError(`No handler registered for '${name}' (service task ${elementId})`, elementId);
     try {
       return await handler(ctx);
     } catch (err) {
-      throw new HandlerError(`Handler '${name}' failed at ${info.id}: ${(err as Error).message}`, info.id);
+      if (err instanceof BpmnError) throw err;
+      throw new HandlerError(`Handler '${name}' failed at ${elementId}: ${(err as Error).message}`, elementId);
     }
   }
 }

@@ -9,11 +9,11 @@ import type { Clock } from '../clock.ts';
 import { Conflict, DomainError, NotFound, VersionConflict } from '../errors.ts';
 import type { DefinitionRecord, FollowUpRecord, InstanceRecord, Store, TaskRecord } from '../store/store.ts';
 import { DefinitionCache } from './definitions.ts';
-import { HandlerError, HandlerRegistry } from './handlers.ts';
+import { BpmnError, HandlerError, HandlerRegistry } from './handlers.ts';
 import { newId, stableId } from './ids.ts';
 import { KeyedQueue } from './keyedQueue.ts';
-import { Session } from './session.ts';
-import { buildCommit, taskHistoryOf, type CommandEffects } from './commitBuilder.ts';
+import { Session, type JobResult } from './session.ts';
+import { buildCommit, retryPolicy, taskHistoryOf, type CommandEffects } from './commitBuilder.ts';
 import { fromPlain, toPlain, type TypedVariables } from './variables.ts';
 import { resolve } from './feel.ts';
 import { ExpressionError } from './feel.ts';
@@ -130,7 +130,7 @@ export class ProcessEngine {
   }
 
   /** Runs one engine command on an existing, active instance. */
-  private async command(instanceId: string, act: (ctx: CommandContext) => Promise<void>, consumed: string[] = []): Promise<InstanceRecord> {
+  private async command(instanceId: string, act: (ctx: CommandContext) => Promise<void>, consumed: string[] = [], jobResults?: Map<string, JobResult>): Promise<InstanceRecord> {
     const result = await this.queue.run(instanceId, async () => {
       for (let attempt = 1; ; attempt++) {
         const instance = await this.store.getInstance(instanceId);
@@ -140,7 +140,7 @@ export class ProcessEngine {
         if (!definition) throw new NotFound(`Process definition ${instance.definitionId} does not exist`);
         const runnable = await this.definitions.get(definition);
         const plain = toPlain(instance.variables);
-        const session = new Session({ instanceId, definition: runnable, clock: this.clock, handlers: this.handlers, variables: plain });
+        const session = new Session({ instanceId, definition: runnable, clock: this.clock, handlers: this.handlers, variables: plain, jobResults: jobResults && new Map(jobResults) });
         const effects: CommandEffects = { initialVariables: [], consumedFollowUps: consumed };
         const now = this.nowIso();
         try {
@@ -282,14 +282,78 @@ export class ProcessEngine {
     });
   }
 
-  /** Runs an instance so that its due timers complete (a timer delivered twice finds nothing due). */
+  /**
+   * Delivery of an instance's due jobs (the scheduler calls this when one falls due): runs the
+   * handlers of due service-task jobs, then lets due timers complete. A timer delivered twice
+   * finds nothing due; a job delivered twice may run its handler twice (at-least-once, as
+   * Camunda's external tasks), but continues the instance once.
+   */
   async fireTimers(instanceId: string): Promise<InstanceRecord | undefined> {
+    const instance = await this.store.getInstance(instanceId);
+    if (!instance || instance.state !== 'ACTIVE') return undefined;
+    const now = this.clock.now();
+    const due = (t: { dueAt: string }) => Date.parse(t.dueAt) <= now;
+    for (const job of instance.timers.filter((t) => t.handler && (t.retries ?? 0) > 0 && due(t))) await this.runJob(instanceId, job.id);
+    const current = await this.store.getInstance(instanceId);
+    if (!current || current.state !== 'ACTIVE' || !current.timers.some((t) => !t.handler && due(t))) return current;
     try {
       return await this.command(instanceId, async () => {});
     } catch (err) {
       if (err instanceof NotFound) return undefined;
       throw err;
     }
+  }
+
+  /** Runs one service-task job's handler outside any command, then continues or fails the job. */
+  async runJob(instanceId: string, jobId: string): Promise<void> {
+    const instance = await this.store.getInstance(instanceId);
+    const job = instance?.timers.find((t) => t.id === jobId);
+    if (!instance || instance.state !== 'ACTIVE' || !job?.handler || (job.retries ?? 0) <= 0) return;
+    let result: JobResult;
+    try {
+      const output = await this.handlers.run(job.handler, job.activityId, { variables: toPlain(instance.variables), instanceId, clock: this.clock });
+      result = { output: output && typeof output === 'object' ? output : {} };
+    } catch (err) {
+      if (!(err instanceof BpmnError)) return this.failJob(instanceId, jobId, (err as Error).message);
+      result = { error: { code: err.code, message: err.message } };
+    }
+    try {
+      await this.command(instanceId, async ({ instance: current }) => {
+        if (!current.timers.some((t) => t.id === jobId)) return; // already done by a duplicate delivery
+      }, [], new Map([[job.executionId, result]]));
+    } catch (err) {
+      // The continuation failed (e.g. an uncaught BPMN error or a failing expression after the task).
+      await this.failJob(instanceId, jobId, (err as Error).message);
+    }
+  }
+
+  /** Records a failed try: the job is due again after the retry interval, or becomes an incident. */
+  private async failJob(instanceId: string, jobId: string, message: string): Promise<void> {
+    await this.mutate(instanceId, (instance) => {
+      const job = instance.timers.find((t) => t.id === jobId);
+      if (!job?.handler) return;
+      const policy = retryPolicy(job.retryCycle);
+      const left = Math.max(0, (job.retries ?? 1) - 1);
+      const triesSoFar = policy.tries - left;
+      job.retries = left;
+      job.exceptionMessage = message.slice(0, 4000);
+      if (left > 0) job.dueAt = new Date(this.clock.now() + policy.delayMs(triesSoFar)).toISOString();
+      else job.failedAt = new Date(this.clock.now()).toISOString();
+    });
+  }
+
+  /** `PUT /job/{id}/retries`: gives a job (typically an incident) new tries, due now. */
+  async setJobRetries(jobId: string, retries: number): Promise<void> {
+    const [job] = await this.store.findJobs({ id: jobId });
+    if (!job) throw new NotFound(`Job with id ${jobId} does not exist`);
+    await this.mutate(job.instanceId, (instance) => {
+      const current = instance.timers.find((t) => t.id === jobId);
+      if (!current) throw new NotFound(`Job with id ${jobId} does not exist`);
+      if (!current.handler) throw new Conflict(`Job ${jobId} is a timer; it has no retries`);
+      current.retries = retries;
+      current.failedAt = null;
+      current.dueAt = new Date(this.clock.now()).toISOString();
+    });
   }
 
   /** Cancels an instance and its called children (`DELETE /process-instance/{id}`). */

@@ -10,7 +10,7 @@ import type { Clock } from '../clock.ts';
 import type { ElementInfo, ProcessModel } from '../bpmn/model.ts';
 import { resolve } from './feel.ts';
 import { elements, type RunnableDefinition } from './definitions.ts';
-import type { HandlerRegistry } from './handlers.ts';
+import { HandlerRegistry } from './handlers.ts';
 
 const quietLogger = () => ({ debug() {}, error() {}, warn() {} });
 
@@ -88,6 +88,15 @@ interface EngineLike {
   on(event: string, fn: (...args: unknown[]) => void): void;
 }
 
+/** The outcome of a service-task job, handed to the command that continues the instance. */
+export type JobResult = { output: Record<string, unknown> } | { error: { code: string; message: string } };
+
+export interface PendingJob {
+  activityId: string;
+  executionId: string;
+  handler: string;
+}
+
 export interface SessionOptions {
   instanceId: string;
   definition: RunnableDefinition;
@@ -95,6 +104,8 @@ export interface SessionOptions {
   handlers: HandlerRegistry;
   /** Plain process variables; the session reads and writes this object. */
   variables: Record<string, unknown>;
+  /** Results of service-task jobs by execution id: the waiting service task completes with it. */
+  jobResults?: Map<string, JobResult>;
 }
 
 export class Session {
@@ -103,10 +114,10 @@ export class Session {
   readonly waits = new Map<string, WaitInfo>();
   readonly timers = new Map<string, TimerWait>();
   readonly calls = new Map<string, CallWait>();
+  /** Service tasks waiting for their handler to run as a job. */
+  readonly jobs = new Map<string, PendingJob>();
   readonly activities = new Map<string, ActivityEvent>();
   ended = false;
-  /** Service handlers still running; the engine is otherwise synchronous. */
-  pendingHandlers = 0;
   private failure: Error | null = null;
   private readonly clock: Clock;
   private readonly variables: Record<string, unknown>;
@@ -168,21 +179,33 @@ export class Session {
     return locals;
   }
 
+  /**
+   * Service tasks become jobs: the task waits (its callback is not called) and the commit records a
+   * job; a worker runs the handler outside the command, and the command that continues the
+   * instance brings the result, with which the re-executed service task completes at once.
+   */
   private extend(activity: { type: string; id: string; behaviour: Record<string, unknown> }) {
     const info = this.model.elements[activity.id];
-    if (info?.implementation && /ServiceTask|SendTask|BusinessRuleTask/.test(activity.type)) {
+    const handler = info ? HandlerRegistry.nameOf(info) : undefined;
+    if (info?.implementation && handler && /ServiceTask|SendTask|BusinessRuleTask/.test(activity.type)) {
       const session = this;
-      activity.behaviour.Service = function HandlerService() {
+      activity.behaviour.Service = function JobService() {
         return {
           execute(message: { content: Record<string, unknown> }, callback: (err: Error | null, output?: unknown) => void) {
-            session.pendingHandlers++;
-            session.opts.handlers
-              .run(info, { variables: { ...session.variables, ...session.localsOf(message.content) }, instanceId: session.opts.instanceId, clock: session.clock })
-              .finally(() => session.pendingHandlers--)
-              .then((out) => {
-                if (out && typeof out === 'object') Object.assign(session.variables, out);
-                callback(null, out);
-              }, (err: Error) => callback(err));
+            const executionId = String(message.content.executionId);
+            const result = session.opts.jobResults?.get(executionId);
+            if (!result) {
+              session.jobs.set(executionId, { activityId: activity.id, executionId, handler });
+              return;
+            }
+            session.opts.jobResults!.delete(executionId);
+            session.jobs.delete(executionId);
+            if ('error' in result) {
+              const err = Object.assign(new Error(result.error.message), { code: result.error.code });
+              return callback(err);
+            }
+            Object.assign(session.variables, result.output);
+            callback(null, result.output);
           },
         };
       };
@@ -283,6 +306,7 @@ export class Session {
     for (const key of [...this.waits.keys()]) if (key === id || key.startsWith(id + '_')) this.waits.delete(key);
     for (const key of [...this.timers.keys()]) if (key === id || key.startsWith(id + '_')) this.timers.delete(key);
     for (const key of [...this.calls.keys()]) if (key === id) this.calls.delete(key);
+    for (const key of [...this.jobs.keys()]) if (key === id || key.startsWith(id + '_')) this.jobs.delete(key);
     const known = this.activities.get(id);
     // A leave without end or discard: the activity was interrupted (e.g. by a boundary event).
     if (canceled === undefined) {
@@ -336,18 +360,13 @@ export class Session {
   }
 
   /**
-   * Waits until the run reached its wait states: bpmn-elements runs synchronously except for
-   * service handlers, so "settled" is "no handler pending" after the queued callbacks ran.
+   * Lets the run reach its wait states. bpmn-elements runs synchronously (handlers run as jobs,
+   * outside the command), so one turn of the event loop suffices; a process-level error fails.
    * (The engine's own activityStatus can stay 'executing' after an interrupted sub-process.)
    */
   async settle(): Promise<void> {
-    const deadline = Date.now() + 60_000;
-    for (;;) {
-      await new Promise((r) => setImmediate(r));
-      if (this.failure) throw this.failure;
-      if (this.pendingHandlers === 0 || this.ended) break;
-      if (Date.now() > deadline) throw new Error('Instance did not reach a wait state within 60 s');
-    }
+    await new Promise((r) => setImmediate(r));
+    if (this.failure) throw this.failure;
   }
 
   get failed(): Error | null {

@@ -91,7 +91,11 @@ export interface SubscriptionRecord {
   executionId: string;
 }
 
-/** A durable timer owned by an instance: "run this instance at dueAt". */
+/**
+ * A durable job owned by an instance: "run this instance at dueAt". Like Camunda's jobs, it is
+ * either a timer (a timer event waits) or a service-task job (a handler must run, then the
+ * instance continues). A job whose retries ran out is an incident: it stays, but is never due.
+ */
 export interface TimerRecord {
   /** Deterministic: `${instanceId}:${executionId}`. */
   id: string;
@@ -99,8 +103,17 @@ export interface TimerRecord {
   activityId: string;
   executionId: string;
   dueAt: string;
-  /** The timer definition kind and raw value, for display (Camunda's job view). */
+  /** Timers: timeDate/timeDuration/timeCycle; service-task jobs: `job`. */
   timerType: string | null;
+  /** Service-task jobs only: the handler to run (topic or delegate name). */
+  handler?: string;
+  /** Service-task jobs only: tries left; 0 = incident (not due until retries are set again). */
+  retries?: number;
+  /** Service-task jobs only: the retry cycle (`R5/PT5M`), and the last failure. */
+  retryCycle?: string | null;
+  exceptionMessage?: string | null;
+  /** When the retries ran out (the incident's timestamp). */
+  failedAt?: string | null;
 }
 
 /** A command to run after a commit (start a called child, signal a parent …). Idempotent by id. */
@@ -311,6 +324,18 @@ export interface VariableHistoryQuery extends Page {
   nameLike?: string;
 }
 
+export interface JobQuery extends Page {
+  id?: string;
+  instanceId?: string;
+  /** `timer` or `job` (service-task jobs). */
+  kind?: 'timer' | 'job';
+  /** Only jobs with an exception message. */
+  withException?: boolean;
+  /** Only jobs whose retries ran out (incidents). */
+  noRetriesLeft?: boolean;
+  activityId?: string;
+}
+
 export interface SubscriptionQuery {
   kind: 'message' | 'signal';
   name: string;
@@ -354,10 +379,17 @@ export interface Store extends IdentityStore {
   findTasks(query: TaskQuery): Promise<TaskRecord[]>;
   countTasks(query: TaskQuery): Promise<number>;
   findSubscriptions(query: SubscriptionQuery): Promise<SubscriptionRecord[]>;
-  /** Timers due at or before `until`, earliest first. */
+  /** Timers and jobs due at or before `until` (incidents excluded), earliest first. */
   dueTimers(until: string, limit: number): Promise<TimerRecord[]>;
   /** The earliest pending timer's due time, or undefined. */
   nextTimerDue(): Promise<string | undefined>;
+  /** Jobs (timers and service-task jobs) with Camunda's job filters, ordered by due time. */
+  findJobs(query: JobQuery): Promise<TimerRecord[]>;
+  countJobs(query: JobQuery): Promise<number>;
+
+  // Settings (a few named JSON values shared by all processes, e.g. the controlled clock).
+  getSetting(key: string): Promise<unknown | undefined>;
+  setSetting(key: string, value: unknown): Promise<void>;
 
   // Follow-up commands (the outbox of cross-instance effects).
   pendingFollowUps(limit: number): Promise<FollowUpRecord[]>;

@@ -1,15 +1,27 @@
 import { expect } from 'chai';
 import { bpmn, deploy, startTestService, type TestService } from '../helpers/service.ts';
 import { completeByKey, start, stateOf, taskKeys, varsOf } from '../helpers/flow.ts';
+import { BpmnError } from '../../src/engine/handlers.ts';
+
+const serviceDiagram = bpmn('svc', `
+  <bpmn:startEvent id="s"/><bpmn:sequenceFlow id="f0" sourceRef="s" targetRef="ersterfassung"/>
+  <bpmn:userTask id="ersterfassung"/><bpmn:sequenceFlow id="f1" sourceRef="ersterfassung" targetRef="calc"/>
+  <bpmn:serviceTask id="calc" camunda:type="external" camunda:topic="berechneLeistung"/>
+  <bpmn:sequenceFlow id="f2" sourceRef="calc" targetRef="g"/>
+  <bpmn:exclusiveGateway id="g" default="fok"/>
+  <bpmn:sequenceFlow id="fbroken" sourceRef="g" targetRef="broken"><bpmn:conditionExpression>=benefitSystem = "ASYLBLG"</bpmn:conditionExpression></bpmn:sequenceFlow>
+  <bpmn:sequenceFlow id="fok" sourceRef="g" targetRef="antrag"/>
+  <bpmn:serviceTask id="broken" camunda:delegateExpression="\${kaputt}">
+    <bpmn:extensionElements><camunda:failedJobRetryTimeCycle>R3/PT1M</camunda:failedJobRetryTimeCycle></bpmn:extensionElements>
+  </bpmn:serviceTask>
+  <bpmn:sequenceFlow id="f3" sourceRef="broken" targetRef="antrag"/>
+  <bpmn:userTask id="antrag"/><bpmn:sequenceFlow id="f4" sourceRef="antrag" targetRef="e"/><bpmn:endEvent id="e"/>`);
 
 describe('feature: messages, signals, receive tasks, timers, service tasks', () => {
   let t: TestService;
   beforeEach(async () => {
     t = await startTestService();
     t.handlers.register('berechneLeistung', ({ variables }) => ({ benefitSystem: variables.status === 'DULDUNG' ? 'ASYLBLG' : 'SGB2' }));
-    t.handlers.register('kaputt', () => {
-      throw new Error('Schnittstelle nicht erreichbar');
-    });
   });
   afterEach(() => t.close());
 
@@ -99,31 +111,74 @@ describe('feature: messages, signals, receive tasks, timers, service tasks', () 
     expect(await taskKeys(t, inst.id)).to.deep.equal(['after', 'erinnerung']);
   });
 
-  it('service tasks run registered handlers; a failing handler leaves the instance at its last wait state with a clear error', async () => {
-    await deploy(t.api, {
-      'svc.bpmn': bpmn('svc', `
-        <bpmn:startEvent id="s"/><bpmn:sequenceFlow id="f0" sourceRef="s" targetRef="ersterfassung"/>
-        <bpmn:userTask id="ersterfassung"/><bpmn:sequenceFlow id="f1" sourceRef="ersterfassung" targetRef="calc"/>
-        <bpmn:serviceTask id="calc" camunda:type="external" camunda:topic="berechneLeistung"/>
-        <bpmn:sequenceFlow id="f2" sourceRef="calc" targetRef="g"/>
-        <bpmn:exclusiveGateway id="g" default="fok"/>
-        <bpmn:sequenceFlow id="fbroken" sourceRef="g" targetRef="broken"><bpmn:conditionExpression>=benefitSystem = "ASYLBLG"</bpmn:conditionExpression></bpmn:sequenceFlow>
-        <bpmn:sequenceFlow id="fok" sourceRef="g" targetRef="antrag"/>
-        <bpmn:serviceTask id="broken" camunda:delegateExpression="\${kaputt}"/><bpmn:sequenceFlow id="f3" sourceRef="broken" targetRef="antrag"/>
-        <bpmn:userTask id="antrag"/><bpmn:sequenceFlow id="f4" sourceRef="antrag" targetRef="e"/><bpmn:endEvent id="e"/>`),
-    });
+  it('service tasks run as jobs: the handler runs after the commit, its output continues the instance', async () => {
+    await deploy(t.api, { 'svc.bpmn': serviceDiagram });
     const ok = await start(t, 'svc');
     await completeByKey(t, ok.id, 'ersterfassung', { status: { value: 'AUFENTHALT', type: 'String' } });
+    await t.service.scheduler.runDue();
     expect(await taskKeys(t, ok.id)).to.deep.equal(['antrag']);
     expect((await varsOf(t, ok.id)).benefitSystem).to.equal('SGB2');
+    expect((await t.api('GET', `/engine-rest/job?processInstanceId=${ok.id}`)).body).to.deep.equal([]);
+  });
 
+  it('a failing handler is retried with backoff (R3/PT1M), then raises an incident; new retries run it again', async () => {
+    let broken = true;
+    t.handlers.register('kaputt', () => {
+      if (broken) throw new Error('Schnittstelle nicht erreichbar');
+      return { repaired: true };
+    });
+    await deploy(t.api, { 'svc.bpmn': serviceDiagram });
     const bad = await start(t, 'svc');
-    const [task] = (await t.api('GET', `/engine-rest/task?processInstanceId=${bad.id}`)).body;
-    const r = await t.api('POST', `/engine-rest/task/${task.id}/complete`, { variables: { status: { value: 'DULDUNG', type: 'String' } } });
-    expect(r.status).to.equal(500);
-    expect(r.body.message).to.contain('Schnittstelle nicht erreichbar').and.to.contain('broken');
-    // Nothing was committed: the task is still there, the variable was not set.
-    expect(await taskKeys(t, bad.id)).to.deep.equal(['ersterfassung']);
-    expect((await varsOf(t, bad.id)).status).to.equal(undefined);
+    await completeByKey(t, bad.id, 'ersterfassung', { status: { value: 'DULDUNG', type: 'String' } });
+    await t.service.scheduler.runDue();
+    let [job] = (await t.api('GET', `/engine-rest/job?processInstanceId=${bad.id}`)).body;
+    expect(job).to.include({ activityId: 'broken', retries: 2, jobType: 'job' });
+    expect(job.exceptionMessage).to.contain('Schnittstelle nicht erreichbar');
+    expect(job.dueDate).to.equal('2026-03-01T08:01:00.000+0000');
+
+    for (const expectedRetries of [1, 0]) {
+      t.clock.advance(60_000);
+      await t.service.scheduler.runDue();
+      [job] = (await t.api('GET', `/engine-rest/job?processInstanceId=${bad.id}`)).body;
+      expect(job.retries).to.equal(expectedRetries);
+    }
+    // Retries ran out: an incident, and the instance waits at the service task.
+    const incidents = (await t.api('GET', `/engine-rest/incident?processInstanceId=${bad.id}`)).body;
+    expect(incidents).to.have.length(1);
+    expect(incidents[0]).to.include({ incidentType: 'failedJob', activityId: 'broken', configuration: job.id, incidentTimestamp: '2026-03-01T08:02:00.000+0000' });
+    expect(incidents[0].incidentMessage).to.contain('Schnittstelle nicht erreichbar');
+    t.clock.advance(3600_000);
+    await t.service.scheduler.runDue();
+    expect((await t.api('GET', '/engine-rest/incident/count')).body.count).to.equal(1);
+    expect(await taskKeys(t, bad.id)).to.deep.equal([]);
+    expect((await varsOf(t, bad.id)).benefitSystem).to.equal('ASYLBLG');
+
+    broken = false;
+    expect((await t.api('PUT', `/engine-rest/job/${job.id}/retries`, { retries: 1 })).status).to.equal(204);
+    await t.service.scheduler.runDue();
+    expect(await taskKeys(t, bad.id)).to.deep.equal(['antrag']);
+    expect((await varsOf(t, bad.id)).repaired).to.equal(true);
+    expect((await t.api('GET', '/engine-rest/incident/count')).body.count).to.equal(0);
+    expect((await t.api('PUT', '/engine-rest/job/nope/retries', { retries: 1 })).status).to.equal(404);
+  });
+
+  it('a BPMN error thrown by a handler takes the error boundary path', async () => {
+    t.handlers.register('pruefeUnterlagen', () => {
+      throw new BpmnError('UNTERLAGEN_FEHLEN', 'Pass fehlt');
+    });
+    await deploy(t.api, {
+      'bpmnerr.bpmn': bpmn('bpmnerr', `
+        <bpmn:startEvent id="s"/><bpmn:sequenceFlow id="f0" sourceRef="s" targetRef="check"/>
+        <bpmn:serviceTask id="check" camunda:type="external" camunda:topic="pruefeUnterlagen"/>
+        <bpmn:boundaryEvent id="missing" attachedToRef="check"><bpmn:errorEventDefinition errorRef="E"/></bpmn:boundaryEvent>
+        <bpmn:sequenceFlow id="f1" sourceRef="check" targetRef="e"/><bpmn:endEvent id="e"/>
+        <bpmn:sequenceFlow id="f2" sourceRef="missing" targetRef="nachfordern"/><bpmn:userTask id="nachfordern"/>
+        <bpmn:sequenceFlow id="f3" sourceRef="nachfordern" targetRef="e2"/><bpmn:endEvent id="e2"/>`,
+        '<bpmn:error id="E" errorCode="UNTERLAGEN_FEHLEN"/>'),
+    });
+    const inst = await start(t, 'bpmnerr');
+    await t.service.scheduler.runDue();
+    expect(await taskKeys(t, inst.id)).to.deep.equal(['nachfordern']);
+    expect((await t.api('GET', '/engine-rest/incident/count')).body.count).to.equal(0);
   });
 });

@@ -117,11 +117,19 @@ export const subscriptionFromRow = (r: Row): SubscriptionRecord => ({
 
 export const timerToRow = (t: TimerRecord): Row => ({
   id: t.id, instance_id: t.instanceId, activity_id: t.activityId, execution_id: t.executionId,
-  due_at: isoUtc(t.dueAt), timer_type: t.timerType,
+  due_at: isoUtc(t.dueAt), timer_type: t.timerType, handler: t.handler ?? null,
+  retries: t.retries ?? null, retry_cycle: t.retryCycle ?? null,
+  exception_message: t.exceptionMessage ?? null, failed_at: t.failedAt ?? null,
 });
 export const timerFromRow = (r: Row): TimerRecord => ({
   id: str(r.id), instanceId: str(r.instance_id), activityId: str(r.activity_id),
   executionId: str(r.execution_id), dueAt: str(r.due_at), timerType: strOrNull(r.timer_type),
+  ...(r.handler !== null && r.handler !== undefined
+    ? {
+        handler: str(r.handler), retries: numOrNull(r.retries) ?? 0, retryCycle: strOrNull(r.retry_cycle),
+        exceptionMessage: strOrNull(r.exception_message), failedAt: strOrNull(r.failed_at),
+      }
+    : {}),
 });
 
 export const activityToRow = (a: ActivityHistoryRecord): Row => ({

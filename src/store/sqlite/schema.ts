@@ -140,9 +140,20 @@ CREATE TABLE IF NOT EXISTS timers (
   activity_id TEXT NOT NULL,
   execution_id TEXT NOT NULL,
   due_at TEXT NOT NULL,
-  timer_type TEXT
+  timer_type TEXT,
+  handler TEXT,
+  retries INTEGER,
+  retry_cycle TEXT,
+  exception_message TEXT,
+  failed_at TEXT
 );
 CREATE INDEX IF NOT EXISTS timers_by_due ON timers (due_at, id);
+
+-- Named JSON values shared by all processes (e.g. the controlled clock).
+CREATE TABLE IF NOT EXISTS settings (
+  key TEXT PRIMARY KEY,
+  value_json TEXT NOT NULL
+);
 CREATE INDEX IF NOT EXISTS timers_by_instance ON timers (instance_id);
 
 -- History is deliberately not tied to instances by foreign keys: purgeInstances deletes it explicitly.

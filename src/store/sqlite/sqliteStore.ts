@@ -9,7 +9,7 @@ import Database from 'better-sqlite3';
 import { Conflict, ValidationError } from '../../errors.ts';
 import type { GroupQuery, GroupRecord, TokenRecord, UserQuery, UserRecord } from '../identityStore.ts';
 import type {
-  ActivityHistoryQuery, ActivityHistoryRecord, DefinitionQuery, DefinitionRecord, DeploymentQuery,
+  ActivityHistoryQuery, ActivityHistoryRecord, JobQuery, DefinitionQuery, DefinitionRecord, DeploymentQuery,
   DeploymentRecord, FollowUpRecord, InstanceCommit, InstanceQuery, InstanceRecord, ResourceRecord, Store,
   SubscriptionQuery, SubscriptionRecord, TaskHistoryQuery, TaskHistoryRecord, TaskQuery, TaskRecord,
   TimerRecord, VariableHistoryQuery, VariableHistoryRecord,
@@ -248,12 +248,45 @@ export class SqliteStore implements Store {
   async dueTimers(until: string, limit: number): Promise<TimerRecord[]> {
     const bound = q.dateBound('until', until);
     if (!Number.isInteger(limit) || limit < 0) throw new ValidationError('limit must be a non-negative integer');
-    return this.all('SELECT * FROM timers WHERE due_at <= ? ORDER BY due_at, id LIMIT ?', [bound, limit]).map(rows.timerFromRow);
+    return this.all('SELECT * FROM timers WHERE due_at <= ? AND (retries IS NULL OR retries > 0) ORDER BY due_at, id LIMIT ?', [bound, limit]).map(rows.timerFromRow);
   }
 
   async nextTimerDue(): Promise<string | undefined> {
-    const row = this.one('SELECT MIN(due_at) AS due FROM timers', []);
+    const row = this.one('SELECT MIN(due_at) AS due FROM timers WHERE retries IS NULL OR retries > 0', []);
     return (row?.due as string | null) ?? undefined;
+  }
+
+  private jobWhere(query: JobQuery): { sql: string; params: unknown[] } {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    if (query.id !== undefined) (where.push('id = ?'), params.push(query.id));
+    if (query.instanceId !== undefined) (where.push('instance_id = ?'), params.push(query.instanceId));
+    if (query.activityId !== undefined) (where.push('activity_id = ?'), params.push(query.activityId));
+    if (query.kind === 'job') where.push('handler IS NOT NULL');
+    if (query.kind === 'timer') where.push('handler IS NULL');
+    if (query.withException) where.push('exception_message IS NOT NULL');
+    if (query.noRetriesLeft) where.push('retries = 0');
+    return { sql: where.length ? `WHERE ${where.join(' AND ')}` : '', params };
+  }
+
+  async findJobs(query: JobQuery): Promise<TimerRecord[]> {
+    const { sql, params } = this.jobWhere(query);
+    const limit = q.paging(query);
+    return this.all(`SELECT * FROM timers ${sql} ORDER BY due_at, id ${limit.where}`, [...params, ...limit.params]).map(rows.timerFromRow);
+  }
+
+  async countJobs(query: JobQuery): Promise<number> {
+    const { sql, params } = this.jobWhere(query);
+    return Number(this.one(`SELECT COUNT(*) AS n FROM timers ${sql}`, params)?.n ?? 0);
+  }
+
+  async getSetting(key: string): Promise<unknown | undefined> {
+    const row = this.one('SELECT value_json FROM settings WHERE key = ?', [key]);
+    return row ? JSON.parse(String(row.value_json)) : undefined;
+  }
+
+  async setSetting(key: string, value: unknown): Promise<void> {
+    this.prepare('INSERT INTO settings (key, value_json) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value_json = excluded.value_json').run(key, JSON.stringify(value));
   }
 
   // Follow-up commands.
