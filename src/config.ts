@@ -25,6 +25,8 @@ export interface Config {
    * processes run none unless RUN_WORKERS=true; `npm run worker` runs them.
    */
   runWorkers: boolean;
+  /** `controlled` (tests and demos): time stands still until set or advanced via /api/clock. */
+  clock: 'system' | 'controlled';
 }
 
 export class ConfigError extends Error {}
@@ -44,6 +46,12 @@ function bool(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean 
   throw new ConfigError(`${name} must be true or false, got '${raw}'`);
 }
 
+function clockMode(raw: string | undefined): Config['clock'] {
+  if (raw === undefined || raw === '' || raw === 'system') return 'system';
+  if (raw === 'controlled') return 'controlled';
+  throw new ConfigError(`CLOCK must be 'system' or 'controlled', got '${raw}'`);
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Config {
   const adminUser = env.ADMIN_USER || undefined;
   const adminPassword = env.ADMIN_PASSWORD || undefined;
@@ -58,6 +66,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     mongodbUrl,
     redisUrl,
     runWorkers: redisUrl ? bool(env, 'RUN_WORKERS', false) : true,
+    clock: clockMode(env.CLOCK),
     port: int(env, 'PORT', 8080, 0, 65535),
     host: env.HOST || '127.0.0.1',
     dataDir: path.resolve(cwd, env.DATA_DIR || 'data'),

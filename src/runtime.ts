@@ -8,7 +8,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Clock } from './clock.ts';
-import { systemClock } from './clock.ts';
+import { ControlledClock, isRefreshable, systemClock } from './clock.ts';
 import type { Config } from './config.ts';
 import { Deployer } from './engine/deployer.ts';
 import { HandlerRegistry } from './engine/handlers.ts';
@@ -52,9 +52,10 @@ export async function createStore(config: Config): Promise<Store> {
 export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
   const { config } = opts;
   const log = opts.log ?? ((l: string) => console.log(l));
-  const clock = opts.clock ?? systemClock;
   const store = await createStore(config);
   await store.init();
+  const clock = opts.clock ?? (config.clock === 'controlled' ? new ControlledClock(store) : systemClock);
+  if (isRefreshable(clock)) await clock.refresh();
 
   let scheduler: Scheduler | undefined;
   const engine = new ProcessEngine({
@@ -65,7 +66,11 @@ export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
       void scheduler?.sync(diffTimers(after.id, before?.timers ?? [], after.timers)).catch((err) => log(`scheduler: ${(err as Error).message}`));
     },
   });
-  const fire = (id: string) => engine.fireTimers(id);
+  // A worker reads the shared controlled clock before each delivery, so all processes agree on the time.
+  const fire = async (id: string) => {
+    if (isRefreshable(clock)) await clock.refresh();
+    return engine.fireTimers(id);
+  };
   let chosen: Scheduler;
   if (config.redisUrl) {
     const { BullmqScheduler } = await import('./scheduler/bullmq.ts');

@@ -15,6 +15,8 @@ import type { Deployer } from './engine/deployer.ts';
 import type { ProcessEngine } from './engine/processEngine.ts';
 import type { Scheduler } from './scheduler/scheduler.ts';
 import { createRuntime } from './runtime.ts';
+import { ControlledClock } from './clock.ts';
+import { ClockControl } from './engine/clockControl.ts';
 
 export interface ServiceOptions {
   config: Config;
@@ -63,7 +65,8 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
   await engine.drainFollowUps();
   await scheduler.start();
 
-  const app = buildApp({ store, engine, deployer, clock, limits: { maxBodyBytes: config.maxBodyBytes, maxFileBytes: config.maxFileBytes } });
+  const clockControl = clock instanceof ControlledClock ? new ClockControl(clock, store, scheduler) : undefined;
+  const app = buildApp({ store, engine, deployer, clock, clockControl, limits: { maxBodyBytes: config.maxBodyBytes, maxFileBytes: config.maxFileBytes } });
   const server: Server = await new Promise((resolve, reject) => {
     const s = app.listen(config.port, config.host, () => resolve(s));
     s.once('error', reject);

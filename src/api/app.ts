@@ -8,6 +8,8 @@ import { bodyParser } from '@koa/bodyparser';
 import { authMiddleware } from '../identity/auth.ts';
 import { identityRouter } from './routes/identity.ts';
 import { tokensRouter } from './routes/tokens.ts';
+import { clockRouter } from './routes/clock.ts';
+import { isRefreshable } from '../clock.ts';
 import { errorMiddleware } from './middleware/errors.ts';
 import { requestId } from './middleware/requestId.ts';
 import { deploymentRouter } from './routes/deployments.ts';
@@ -42,6 +44,10 @@ export function buildApp(s: Services): Koa<AppState> {
   const api = new Router<AppState>({ prefix: '/api' });
   const tokens = tokensRouter(s.store);
   api.use(tokens.routes(), tokens.allowedMethods());
+  if (s.clockControl) {
+    const clock = clockRouter(s.clock, s.clockControl);
+    api.use(clock.routes(), clock.allowedMethods());
+  }
 
   app.use(errorMiddleware());
   app.use(requestId);
@@ -59,6 +65,14 @@ export function buildApp(s: Services): Koa<AppState> {
     return next();
   });
   app.use(body);
+  if (isRefreshable(s.clock)) {
+    const clock = s.clock;
+    // Another process may have moved the controlled clock: every request reads it first.
+    app.use(async (_ctx, next) => {
+      await clock.refresh();
+      await next();
+    });
+  }
   app.use(engineRest.routes()).use(engineRest.allowedMethods());
   app.use(api.routes()).use(api.allowedMethods());
   return app;

@@ -8,7 +8,7 @@
  * `smtpUrl` the mailer is a dry run: messages are built but go nowhere (`dryRun: true`).
  */
 import nodemailer from 'nodemailer';
-import type SMTPTransport from 'nodemailer/lib/smtp-transport';
+import type { ConnectionOptions as TlsOptions } from 'node:tls';
 
 export interface MailMessage {
   to: string;
@@ -46,7 +46,7 @@ export interface MailerOptions {
   /** ms of socket inactivity (default 30 s). */
   socketTimeout?: number;
   /** TLS options, e.g. `{ rejectUnauthorized: false }` for a test relay with a self-signed cert. */
-  tls?: SMTPTransport.Options['tls'];
+  tls?: TlsOptions;
 }
 
 function addressText(a: unknown): string {
@@ -66,7 +66,7 @@ export function createMailer(options: MailerOptions): Mailer {
         greetingTimeout: options.greetingTimeout ?? 10_000,
         socketTimeout: options.socketTimeout ?? 30_000,
         ...(options.tls ? { tls: options.tls } : {}),
-      } as SMTPTransport.Options);
+      });
 
   return {
     dryRun,

@@ -59,7 +59,10 @@ export async function startTestService(
   opts: { processesDir?: string; clock?: ManualClock; handlers?: HandlerRegistry; /** Extra config env (e.g. MAX_FILE_BYTES), merged over the defaults. */ env?: Record<string, string> } = {},
 ): Promise<TestService> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kim-test-'));
+  // With CLOCK=controlled in env, the service makes its own (stored) controlled clock.
+  const controlled = opts.env?.CLOCK === 'controlled';
   const clock = opts.clock ?? new ManualClock(Date.parse('2026-03-01T08:00:00Z'));
+  const serviceClock = controlled ? undefined : clock;
   const handlers = opts.handlers ?? new HandlerRegistry();
   const config = loadConfig(
     {
@@ -73,7 +76,7 @@ export async function startTestService(
     },
     process.cwd(),
   );
-  let service = await startService({ config, clock, handlers, log: () => {} });
+  let service = await startService({ config, clock: serviceClock, handlers, log: () => {} });
   const t: TestService = {
     get service() {
       return service;
@@ -85,7 +88,7 @@ export async function startTestService(
     stop: () => service.stop(),
     async restart() {
       await service.stop();
-      service = await startService({ config, clock, handlers, log: () => {} });
+      service = await startService({ config, clock: serviceClock, handlers, log: () => {} });
     },
     async close() {
       await service.stop();

@@ -1,5 +1,6 @@
 import type { Collection, Db } from 'mongodb';
 import { NotFound } from '../../errors.ts';
+import { isDuplicateKey } from './errors.ts';
 import {
   pageBounds,
   type DeadLetterQuery,
@@ -64,10 +65,6 @@ const toDeadLetter = (d: DeadLetterDoc): DeadLetterRecord => ({
   createdAt: d.createdAt,
   payload: d.payload,
 });
-
-function isDuplicateKey(err: unknown): boolean {
-  return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === 11000;
-}
 
 export class MongoInbox implements InboxStore {
   private readonly notifications: Collection<NotificationDoc>;
@@ -146,14 +143,22 @@ export class MongoInbox implements InboxStore {
   // ---- dead letters ------------------------------------------------------------------------
 
   async addDeadLetter(d: DeadLetterRecord): Promise<void> {
-    await this.deadLetters.updateOne(
-      { _id: d.id },
-      {
-        $set: { recipient: d.recipient, subject: d.subject, error: d.error, attempts: d.attempts, payload: d.payload },
-        $setOnInsert: { channel: d.channel, createdAt: d.createdAt },
-      },
-      { upsert: true },
-    );
+    const upsert = () =>
+      this.deadLetters.updateOne(
+        { _id: d.id },
+        {
+          $set: { recipient: d.recipient, subject: d.subject, error: d.error, attempts: d.attempts, payload: d.payload },
+          $setOnInsert: { channel: d.channel, createdAt: d.createdAt },
+        },
+        { upsert: true },
+      );
+    try {
+      await upsert();
+    } catch (err) {
+      // Two upserts of the same id raced: the other one inserted, so this one is now an update.
+      if (!isDuplicateKey(err)) throw err;
+      await upsert();
+    }
   }
 
   async listDeadLetters(query: DeadLetterQuery = {}): Promise<DeadLetterRecord[]> {

@@ -1,0 +1,82 @@
+/**
+ * Deployments without multi-document transactions. `insertDeployment` must be atomic (all of the
+ * deployment, its resources and definitions, or nothing), so:
+ * 1. the deployment document is inserted first with `pending: 'inserting'` (a duplicate id is a
+ *    Conflict before anything else is written);
+ * 2. resources and definitions are inserted with `pending: true` (the unique (key, version) index
+ *    turns a taken definition version into a Conflict; what was inserted is then removed);
+ * 3. the deployment is marked `pending: 'publishing'`, the flag is removed from its resources and
+ *    definitions, and finally from the deployment itself.
+ * Every read ignores pending documents, so a deployment appears whole. A crash in step 3 is
+ * finished by `sweep()` (roll forward); a crash before it leaves an 'inserting' deployment that
+ * `sweep()` removes once it is older than the grace period (roll back).
+ */
+import { ObjectId } from 'mongodb';
+import { Conflict } from '../../errors.ts';
+import type { DefinitionRecord, DeploymentRecord, ResourceRecord } from '../store.ts';
+import { definitionToDoc, deploymentToDoc, resourceToDoc } from './docs.ts';
+import { domainError } from './errors.ts';
+import type { Collections } from './schema.ts';
+
+export class Deployments {
+  constructor(private readonly c: Collections) {}
+
+  async insert(deployment: DeploymentRecord, resources: ResourceRecord[], definitions: DefinitionRecord[]): Promise<void> {
+    const { c } = this;
+    const doc = { ...deploymentToDoc(deployment, new ObjectId()), pending: 'inserting' };
+    try {
+      await c.deployments.insertOne(doc);
+    } catch (err) {
+      throw domainError(err, () => new Conflict(`deployment ${deployment.id} already exists`));
+    }
+    try {
+      if (resources.length > 0) {
+        await c.resources.insertMany(resources.map((r, pos) => ({ ...resourceToDoc(r, pos, doc), pending: true })));
+      }
+      if (definitions.length > 0) {
+        await c.definitions.insertMany(definitions.map((d) => ({ ...definitionToDoc(d), pending: true })));
+      }
+    } catch (err) {
+      await this.rollBack(deployment.id);
+      throw domainError(err, () => new Conflict(`deployment ${deployment.id}: duplicate resource/definition id or definition version`));
+    }
+    await this.publish(deployment.id);
+  }
+
+  async delete(id: string): Promise<void> {
+    await this.c.definitions.deleteMany({ deploymentId: { $eq: id } });
+    await this.c.resources.deleteMany({ deploymentId: { $eq: id } });
+    await this.c.deployments.deleteOne({ _id: { $eq: id } });
+  }
+
+  /** Finishes interrupted publications and removes insertions older than `graceMs`. Returns how many. */
+  async sweep(graceMs: number): Promise<number> {
+    const pending = await this.c.deployments.find({ pending: { $exists: true } }, { projection: { pending: 1, seq: 1 } }).toArray();
+    let swept = 0;
+    for (const d of pending) {
+      if (d.pending === 'publishing') {
+        await this.publish(d._id);
+        swept++;
+      } else if (d.seq instanceof ObjectId && Date.now() - d.seq.getTimestamp().getTime() > graceMs) {
+        await this.rollBack(d._id);
+        swept++;
+      }
+    }
+    return swept;
+  }
+
+  private async publish(id: string): Promise<void> {
+    const { c } = this;
+    await c.deployments.updateOne({ _id: { $eq: id }, pending: { $exists: true } }, { $set: { pending: 'publishing' } });
+    await c.resources.updateMany({ deploymentId: { $eq: id }, pending: { $exists: true } }, { $unset: { pending: '' } });
+    await c.definitions.updateMany({ deploymentId: { $eq: id }, pending: { $exists: true } }, { $unset: { pending: '' } });
+    await c.deployments.updateOne({ _id: { $eq: id } }, { $unset: { pending: '' } });
+  }
+
+  private async rollBack(id: string): Promise<void> {
+    const { c } = this;
+    await c.definitions.deleteMany({ deploymentId: { $eq: id }, pending: { $exists: true } });
+    await c.resources.deleteMany({ deploymentId: { $eq: id }, pending: { $exists: true } });
+    await c.deployments.deleteOne({ _id: { $eq: id }, pending: { $eq: 'inserting' } });
+  }
+}

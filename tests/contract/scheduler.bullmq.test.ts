@@ -1,0 +1,210 @@
+/**
+ * The scheduler contract against the BullMQ adapter on a real Redis (REDIS_URL), plus what only
+ * BullMQ has: job ids, a worker in another process, real delays, early deliveries.
+ * Every test uses its own BullMQ prefix and obliterates its queue afterwards.
+ */
+import { expect } from 'chai';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Queue, QueueEvents, type Job } from 'bullmq';
+import { ManualClock, systemClock, type Clock } from '../../src/clock.ts';
+import {
+  BullmqScheduler, checkEvictionPolicy, parseRedisUrl, timerJobId, timerProcessor, type TimerJob, type TimerJobResult,
+} from '../../src/scheduler/bullmq.ts';
+import { JOB_QUEUE, NOTIFICATION_QUEUE, TIMER_QUEUE } from '../../src/scheduler/queues.ts';
+import type { FireTimers, Scheduler } from '../../src/scheduler/scheduler.ts';
+import type { Store, TimerRecord } from '../../src/store/store.ts';
+import { requireService, uniqueName } from '../helpers/requireService.ts';
+import { describeScheduler, SchedulerWorld } from './schedulerContract.ts';
+
+let redisUrl = '';
+
+/** One test's BullMQ namespace: an admin queue and events on it, obliterated afterwards. */
+class Namespace {
+  readonly prefix = uniqueName('kimtest');
+  readonly queue: Queue<TimerJob, TimerJobResult>;
+  private events: QueueEvents | null = null;
+  constructor() {
+    this.queue = new Queue<TimerJob, TimerJobResult>(TIMER_QUEUE, { connection: parseRedisUrl(redisUrl), prefix: this.prefix });
+  }
+  async leftovers(): Promise<number> {
+    const counts = await this.queue.getJobCounts('delayed', 'waiting', 'active', 'prioritized', 'paused');
+    return Object.values(counts).reduce((a, b) => a + b, 0);
+  }
+  /** Adds a job for the timer under another id (a duplicate BullMQ would deliver) and waits until it was processed. */
+  async deliverDuplicate(timer: TimerRecord): Promise<void> {
+    this.events ??= new QueueEvents(TIMER_QUEUE, { connection: { ...parseRedisUrl(redisUrl), maxRetriesPerRequest: null }, prefix: this.prefix });
+    await this.events.waitUntilReady();
+    const job = await this.queue.add('timer', { instanceId: timer.instanceId, timerId: timer.id, dueAt: timer.dueAt }, { jobId: `dup-${Date.now()}`, removeOnComplete: false });
+    await job.waitUntilFinished(this.events, 10_000);
+  }
+  async cleanup(): Promise<void> {
+    await this.events?.close();
+    await this.queue.obliterate({ force: true });
+    await this.queue.close();
+  }
+}
+
+describe('BullmqScheduler', function () {
+  let ns: Namespace;
+  const made: BullmqScheduler[] = [];
+  const logs: string[] = [];
+
+  before(function () {
+    redisUrl = requireService(this, 'REDIS_URL');
+  });
+
+  beforeEach(function () {
+    ns = new Namespace();
+    logs.length = 0;
+  });
+
+  afterEach(async function () {
+    for (const s of made.splice(0)) await s.close();
+    await ns?.cleanup();
+  });
+
+  const make = (deps: { store: Store; clock: Clock; fire: FireTimers }, runWorker = true) => {
+    const s = new BullmqScheduler({ redisUrl, prefix: ns.prefix, runWorker, log: (l) => logs.push(l), ...deps });
+    made.push(s);
+    return s;
+  };
+
+  describeScheduler('bullmq', async (deps) => make(deps), {
+    leftovers: () => ns.leftovers(),
+    deliverDuplicate: (timer) => ns.deliverDuplicate(timer),
+    lose: () => ns.queue.obliterate({ force: true }),
+  });
+
+  describe('BullMQ specifics', function () {
+    let dir: string;
+    let w: SchedulerWorld;
+    let makeScheduler: (deps: Parameters<typeof make>[0]) => Promise<Scheduler>;
+
+    beforeEach(async function () {
+      dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kim-scheduler-'));
+      makeScheduler = async (deps) => make(deps);
+      w = new SchedulerWorld(dir, (deps) => makeScheduler(deps));
+      await w.init();
+    });
+
+    afterEach(async function () {
+      await w?.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    });
+
+    it('job ids are deterministic, free of ":", and differ by due time; queue names come from one place', function () {
+      const t = { id: 'inst-1:pause_abc_0', dueAt: '2026-03-01T09:00:00.000Z' };
+      expect(timerJobId(t)).to.equal(timerJobId({ ...t })).and.not.contain(':');
+      expect(timerJobId(t)).to.equal(`inst-1%3Apause_abc_0@${Date.parse(t.dueAt)}`);
+      expect(timerJobId({ ...t, dueAt: '2026-03-01T10:00:00.000Z' })).to.not.equal(timerJobId(t));
+      expect(timerJobId({ ...t, dueAt: '2026-03-01T10:00:00+01:00' })).to.equal(timerJobId(t));
+      expect(timerJobId({ id: 'a:b', dueAt: t.dueAt })).to.not.equal(timerJobId({ id: 'a%3Ab', dueAt: t.dueAt }));
+      expect([TIMER_QUEUE, JOB_QUEUE, NOTIFICATION_QUEUE]).to.deep.equal(['kim-timers', 'kim-jobs', 'kim-notifications']);
+    });
+
+    it('parses Redis URLs and checks the eviction policy', async function () {
+      expect(parseRedisUrl('redis://127.0.0.1:16400')).to.deep.equal({ host: '127.0.0.1', port: 16400 });
+      expect(parseRedisUrl('rediss://u:p%40ss@cache.example:6380/3')).to.deep.equal({ host: 'cache.example', port: 6380, db: 3, username: 'u', password: 'p@ss', tls: {} });
+      expect(() => parseRedisUrl('http://x')).to.throw(/redis:\/\//);
+      const lines: string[] = [];
+      expect(await checkEvictionPolicy(parseRedisUrl(redisUrl), (l) => lines.push(l))).to.equal('noeviction');
+      expect(lines).to.deep.equal([]);
+      expect(await checkEvictionPolicy({ host: '127.0.0.1', port: 1 }, (l) => lines.push(l))).to.equal(undefined);
+      expect(lines).to.have.length(1).and.to.match(/maxmemory-policy/);
+    });
+
+    it('timerProcessor runs the instance named by the job', async function () {
+      const calls: string[] = [];
+      const processor = timerProcessor(async (id) => calls.push(id));
+      const job = { data: { instanceId: 'i-1', timerId: 'i-1:x', dueAt: '2026-03-01T09:00:00.000Z' } } as Job<TimerJob, TimerJobResult>;
+      expect(await processor(job)).to.deep.equal({ instanceId: 'i-1' });
+      expect(calls).to.deep.equal(['i-1']);
+    });
+
+    it('runDue in a process without a worker waits for the worker of another process', async function () {
+      const api = make({ store: w.store, clock: w.clock, fire: w.fire }, false);
+      w.scheduler = api;
+      await api.start();
+      const a = await w.startWait(Date.parse('2026-03-01T09:00:00Z'));
+      const b = await w.startWait(Date.parse('2026-03-01T08:30:00Z'));
+      const worker = make({ store: w.store, clock: w.clock, fire: w.fire }, true);
+      await worker.start();
+      w.clock.advance(2 * 3600_000);
+      expect(await api.runDue()).to.equal(2);
+      expect(w.fired).to.deep.equal([b.id, a.id]);
+      expect(await w.taskKeys(a.id)).to.deep.equal(['danach']);
+      expect(await w.taskKeys(b.id)).to.deep.equal(['danach']);
+      expect(await ns.leftovers()).to.equal(0);
+    });
+
+    it('a delayed job fires on its own on the real clock (no runDue)', async function () {
+      const clock: Clock = systemClock;
+      makeScheduler = async (deps) => make({ ...deps, clock });
+      // The world's engine uses the ManualClock: keep it on real time for this test.
+      w.clock.set(Date.now());
+      const tick = setInterval(() => w.clock.set(Date.now()), 10);
+      try {
+        await w.boot();
+        const i = await w.startWait(Date.now() + 300);
+        expect(await ns.queue.getDelayedCount()).to.equal(1);
+        const deadline = Date.now() + 5000;
+        while ((await w.taskKeys(i.id)).length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25));
+        expect(await w.taskKeys(i.id)).to.deep.equal(['danach']);
+        expect(w.fired).to.deep.equal([i.id]);
+      } finally {
+        clearInterval(tick);
+      }
+      await w.settle();
+      expect(await ns.leftovers()).to.equal(0);
+    });
+
+    it('a job delivered before its timer is due by the clock goes back to the delayed set, and fires when due', async function () {
+      await w.boot();
+      const i = await w.startWait(Date.parse('2026-03-01T09:00:00Z'));
+      const [timer] = await w.timersOf(i.id);
+      const job = await ns.queue.getJob(timerJobId(timer!));
+      await job!.promote(); // as if another process's clock ran ahead
+      const deadline = Date.now() + 5000;
+      while ((await ns.queue.getJobState(job!.id!)) !== 'delayed' || (await ns.queue.getJob(job!.id!))!.attemptsStarted === 0) {
+        if (Date.now() > deadline) throw new Error('the early job was not processed');
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      expect(w.fired).to.deep.equal([]);
+      expect(await ns.queue.getDelayedCount()).to.equal(1);
+      w.clock.advance(3600_000);
+      expect(await w.runDue()).to.equal(1);
+      expect(w.fired).to.deep.equal([i.id]);
+      expect(await w.taskKeys(i.id)).to.deep.equal(['danach']);
+      expect(await ns.leftovers()).to.equal(0);
+    });
+
+    it('a timer re-armed under the same id from inside its own delivery gets a new job (the due time is in the job id)', async function () {
+      const clock = new ManualClock(Date.parse('2026-03-01T08:00:00Z'));
+      const first: TimerRecord = { id: 'inst-x:wait_1', instanceId: 'inst-x', activityId: 'wait', executionId: 'wait_1', dueAt: '2026-03-01T08:00:00.000Z', timerType: 'timeCycle' };
+      const second: TimerRecord = { ...first, dueAt: '2026-03-01T09:00:00.000Z' };
+      let scheduler: BullmqScheduler;
+      const fired: string[] = [];
+      const fire: FireTimers = async (id) => {
+        fired.push(id);
+        if (fired.length === 1) await scheduler.sync({ instanceId: id, removed: [first], added: [second] });
+      };
+      scheduler = make({ store: w.store, clock, fire }, true);
+      await scheduler.start();
+      await scheduler.sync({ instanceId: 'inst-x', added: [first], removed: [] });
+      const deadline = Date.now() + 5000;
+      while (fired.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      while ((await ns.queue.getActiveCount()) + (await ns.queue.getWaitingCount()) > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      expect(fired).to.deep.equal(['inst-x']);
+      const delayed = await ns.queue.getDelayed();
+      expect(delayed.map((j) => j.id)).to.deep.equal([timerJobId(second)]);
+      expect(delayed[0]!.data).to.deep.equal({ instanceId: 'inst-x', timerId: second.id, dueAt: second.dueAt });
+    });
+
+    it('start() warns when Redis may evict keys (checked against the real server: noeviction, so no warning)', async function () {
+      await w.boot();
+      expect(logs.filter((l) => /maxmemory-policy/.test(l))).to.deep.equal([]);
+    });
+  });
+});
