@@ -64,6 +64,38 @@ describe('api: the controlled clock (/api/clock)', () => {
     expect(order).to.deep.equal(['level0', 'level3']);
   });
 
+  it('a non-interrupting boundary cycle (R3/PT1H) fires three times on the clock, then stops; a completed task cancels it', async () => {
+    t = await startTestService({ env: { CLOCK: 'controlled' } });
+    await t.api('POST', '/api/clock', { now: '2026-03-01T08:00:00Z' });
+    await deploy(t.api, {
+      'cyc.bpmn': bpmn('cyc', `
+        <bpmn:startEvent id="s"/><bpmn:sequenceFlow id="f0" sourceRef="s" targetRef="anmeldung"/>
+        <bpmn:userTask id="anmeldung"/>
+        <bpmn:boundaryEvent id="remind" attachedToRef="anmeldung" cancelActivity="false"><bpmn:timerEventDefinition><bpmn:timeCycle>R3/PT1H</bpmn:timeCycle></bpmn:timerEventDefinition></bpmn:boundaryEvent>
+        <bpmn:sequenceFlow id="f1" sourceRef="remind" targetRef="erinnerung"/><bpmn:userTask id="erinnerung"/><bpmn:sequenceFlow id="f2" sourceRef="erinnerung" targetRef="e1"/><bpmn:endEvent id="e1"/>
+        <bpmn:sequenceFlow id="f3" sourceRef="anmeldung" targetRef="e"/><bpmn:endEvent id="e"/>`),
+    });
+    const a = await start(t, 'cyc');
+    const b = await start(t, 'cyc');
+    await t.api('POST', '/api/clock/advance', { duration: 'PT90M' });
+    expect(await taskKeys(t, a.id)).to.deep.equal(['anmeldung', 'erinnerung']);
+    const [task] = (await t.api('GET', `/engine-rest/task?processInstanceId=${b.id}&taskDefinitionKey=anmeldung`)).body;
+    await t.api('POST', `/engine-rest/task/${task.id}/complete`, {});
+    await t.api('POST', '/api/clock/advance', { duration: 'PT5H' });
+    // bpmn-elements runs one token per activity at a time: the later reminders queue behind the first.
+    let reminders = 0;
+    for (;;) {
+      const [r] = (await t.api('GET', `/engine-rest/task?processInstanceId=${a.id}&taskDefinitionKey=erinnerung`)).body;
+      if (!r) break;
+      reminders++;
+      expect((await t.api('POST', `/engine-rest/task/${r.id}/complete`, {})).status).to.equal(204);
+    }
+    expect(reminders).to.equal(3);
+    expect(await taskKeys(t, a.id)).to.deep.equal(['anmeldung']);
+    expect(await taskKeys(t, b.id)).to.deep.equal(['erinnerung']);
+    expect((await t.api('GET', '/engine-rest/job/count?jobType=timer')).body.count).to.equal(0);
+  });
+
   it('rejects bad input: a non-date now, a negative or unparseable duration (400), and non-coordinators (403)', async () => {
     t = await startTestService({ env: { CLOCK: 'controlled' } });
     expect((await t.api('POST', '/api/clock', { now: 'tomorrow' })).status).to.equal(400);

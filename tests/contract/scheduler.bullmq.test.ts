@@ -29,7 +29,7 @@ class Namespace {
     this.queue = new Queue<TimerJob, TimerJobResult>(TIMER_QUEUE, { connection: parseRedisUrl(redisUrl), prefix: this.prefix });
   }
   async leftovers(): Promise<number> {
-    const counts = await this.queue.getJobCounts('delayed', 'waiting', 'active', 'prioritized', 'paused');
+    const counts = await this.queue.getJobCounts('delayed', 'waiting', 'active', 'prioritized');
     return Object.values(counts).reduce((a, b) => a + b, 0);
   }
   /** Adds a job for the timer under another id (a duplicate BullMQ would deliver) and waits until it was processed. */

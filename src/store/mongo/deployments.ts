@@ -12,6 +12,7 @@
  * `sweep()` removes once it is older than the grace period (roll back).
  */
 import { ObjectId } from 'mongodb';
+import { systemClock } from '../../clock.ts';
 import { Conflict } from '../../errors.ts';
 import type { DefinitionRecord, DeploymentRecord, ResourceRecord } from '../store.ts';
 import { definitionToDoc, deploymentToDoc, resourceToDoc } from './docs.ts';
@@ -49,7 +50,10 @@ export class Deployments {
     await this.c.deployments.deleteOne({ _id: { $eq: id } });
   }
 
-  /** Finishes interrupted publications and removes insertions older than `graceMs`. Returns how many. */
+  /**
+   * Finishes interrupted publications and removes insertions older than `graceMs` of wall time
+   * (crash detection, not business time: the system clock, never a controlled one). Returns how many.
+   */
   async sweep(graceMs: number): Promise<number> {
     const pending = await this.c.deployments.find({ pending: { $exists: true } }, { projection: { pending: 1, seq: 1 } }).toArray();
     let swept = 0;
@@ -57,7 +61,7 @@ export class Deployments {
       if (d.pending === 'publishing') {
         await this.publish(d._id);
         swept++;
-      } else if (d.seq instanceof ObjectId && Date.now() - d.seq.getTimestamp().getTime() > graceMs) {
+      } else if (d.seq instanceof ObjectId && systemClock.now() - d.seq.getTimestamp().getTime() > graceMs) {
         await this.rollBack(d._id);
         swept++;
       }
