@@ -65,6 +65,9 @@ export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
     onCommit: (before, after) => {
       void scheduler?.sync(diffTimers(after.id, before?.timers ?? [], after.timers)).catch((err) => log(`scheduler: ${(err as Error).message}`));
     },
+    onSchedules: (change) => {
+      void scheduler?.sync(change).catch((err) => log(`scheduler: ${(err as Error).message}`));
+    },
   });
   // A worker reads the shared controlled clock before each delivery, so all processes agree on the time.
   const fire = async (id: string) => {

@@ -39,8 +39,8 @@ export interface RunningService {
 }
 
 /** Deploys every BPMN file in the processes directory (with its forms), skipping unchanged ones. */
-async function deployProcesses(deployer: Deployer, dir: string, log: (l: string) => void): Promise<void> {
-  if (!fs.existsSync(dir)) return;
+async function deployProcesses(deployer: Deployer, dir: string, log: (l: string) => void): Promise<string[]> {
+  if (!fs.existsSync(dir)) return [];
   const files: Array<{ name: string; content: Buffer }> = [];
   const walk = (d: string, prefix: string) => {
     for (const entry of fs.readdirSync(d, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
@@ -49,9 +49,10 @@ async function deployProcesses(deployer: Deployer, dir: string, log: (l: string)
     }
   };
   walk(dir, '');
-  if (!files.some((f) => f.name.endsWith('.bpmn'))) return;
+  if (!files.some((f) => f.name.endsWith('.bpmn'))) return [];
   const result = await deployer.deploy({ name: 'processes', source: 'kim-engine startup', enableDuplicateFiltering: true, deployChangedOnly: true, files });
   if (result.created) log(`Deployed ${result.definitions.map((d) => `${d.key} v${d.version}`).join(', ')}`);
+  return result.definitions.map((d) => d.key);
 }
 
 export async function startService(opts: ServiceOptions): Promise<RunningService> {
@@ -61,7 +62,9 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
   const { store, engine, scheduler, deployer, clock } = rt;
 
   const { created } = await seedIdentity(store, { adminUser: config.adminUser, adminPassword: config.adminPassword, demo: config.demoUsers });
+  // Schedules of timer start events: new versions get theirs; unchanged ones keep what is due.
   await deployProcesses(deployer, config.processesDir, log);
+  for (const d of await store.findDefinitions({ latestVersion: true })) await engine.syncSchedules(d.key);
   await engine.drainFollowUps();
   await scheduler.start();
 

@@ -54,6 +54,9 @@ ClockTimerEventDefinition.prototype.parse = function parse(timerType: string, va
 ClockTimerEventDefinition.prototype._getTimers = function getTimers(executeMessage: { content: Content }): TimerResult {
   const content = executeMessage.content;
   const now = clockOf(this).now();
+  // The start event an instance was started at (by its schedule, or by hand) fires at once.
+  const fireNow = this.environment.options.fireNow as Set<string> | undefined;
+  if (fireNow?.has(this.activity.id)) return { expireAt: new Date(now), timeout: 0, timerType: 'timeDate' };
   const result: TimerResult = { ...('expireAt' in content && content.expireAt ? { expireAt: new Date(content.expireAt) } : {}) };
 
   for (const timerType of timerTypes) {

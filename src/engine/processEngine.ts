@@ -7,7 +7,9 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Clock } from '../clock.ts';
 import { Conflict, DomainError, NotFound, VersionConflict } from '../errors.ts';
-import type { DefinitionRecord, FollowUpRecord, InstanceRecord, Store, TaskRecord } from '../store/store.ts';
+import type { DefinitionRecord, FollowUpRecord, InstanceRecord, Store, TaskRecord, TimerRecord } from '../store/store.ts';
+import { diffTimers, type TimerChange } from '../scheduler/scheduler.ts';
+import { initialSchedules, isScheduleOwner, keyOfSchedule, nextOccurrence, scheduleOwner } from './schedules.ts';
 import { DefinitionCache } from './definitions.ts';
 import { BpmnError, HandlerError, HandlerRegistry } from './handlers.ts';
 import { newId, stableId } from './ids.ts';
@@ -27,8 +29,10 @@ export interface StartOptions {
   superInstanceId?: string;
   superExecutionId?: string;
   rootInstanceId?: string;
-  /** Deterministic id for a called child (idempotent start). */
+  /** Deterministic id for a called child or a scheduled start (idempotent start). */
   instanceId?: string;
+  /** The start event to start at (message, timer); default: the none start event. */
+  startEventId?: string;
 }
 
 export interface EngineDeps {
@@ -38,6 +42,8 @@ export interface EngineDeps {
   definitions?: DefinitionCache;
   /** Called after every commit with the instance before and after (the scheduler syncs timers from it). */
   onCommit?: (before: InstanceRecord | null, after: InstanceRecord) => void;
+  /** Called when the schedules of timer start events change (the scheduler syncs them). */
+  onSchedules?: (change: TimerChange) => void;
 }
 
 /** A handler failure or run-time expression error: 500 with its message shown (the caller needs it). */
@@ -66,6 +72,7 @@ export class ProcessEngine {
   readonly definitions: DefinitionCache;
   private readonly queue = new KeyedQueue();
   private readonly onCommit?: (before: InstanceRecord | null, after: InstanceRecord) => void;
+  private readonly onSchedules?: (change: TimerChange) => void;
   private draining: Promise<void> | null = null;
 
   constructor(deps: EngineDeps) {
@@ -74,6 +81,7 @@ export class ProcessEngine {
     this.handlers = deps.handlers ?? new HandlerRegistry();
     this.definitions = deps.definitions ?? new DefinitionCache();
     this.onCommit = deps.onCommit;
+    this.onSchedules = deps.onSchedules;
   }
 
   private nowIso(): string {
@@ -111,10 +119,12 @@ export class ProcessEngine {
         lastError: null,
         deleteReason: null,
       };
-      const session = new Session({ instanceId: id, definition: runnable, clock: this.clock, handlers: this.handlers, variables: plain });
+      const startEventId = chooseStartEvent(definition, opts);
+      const fireNow = definition.model.elements[startEventId ?? '']?.timer ? new Set([startEventId!]) : undefined;
+      const session = new Session({ instanceId: id, definition: runnable, clock: this.clock, handlers: this.handlers, variables: plain, fireNow });
       const effects: CommandEffects = { initialVariables: Object.keys(variables), consumedFollowUps: [] };
       try {
-        await session.start();
+        await session.start(startEventId);
         if (opts.messageRef) await session.deliver(opts.messageRef);
       } catch (err) {
         session.stop();
@@ -289,6 +299,10 @@ export class ProcessEngine {
    * Camunda's external tasks), but continues the instance once.
    */
   async fireTimers(instanceId: string): Promise<InstanceRecord | undefined> {
+    if (isScheduleOwner(instanceId)) {
+      await this.fireSchedule(instanceId);
+      return undefined;
+    }
     const instance = await this.store.getInstance(instanceId);
     if (!instance || instance.state !== 'ACTIVE') return undefined;
     const now = this.clock.now();
@@ -302,6 +316,46 @@ export class ProcessEngine {
       if (err instanceof NotFound) return undefined;
       throw err;
     }
+  }
+
+  /**
+   * Makes the schedules of a process's timer start events match its latest version: kept as they
+   * are if that version already owns them (a restart must not skip a due occurrence), replaced on
+   * a new version, removed when no version (or no timer start event) is left.
+   */
+  async syncSchedules(key: string): Promise<void> {
+    const owner = scheduleOwner(key);
+    const latest = await this.store.latestDefinition(key);
+    const current = await this.store.findJobs({ instanceId: owner });
+    if (latest && current.length && current.every((t) => t.executionId === latest.id)) return;
+    const next = latest ? initialSchedules(latest, this.clock.now()) : [];
+    if (!next.length && !current.length) return;
+    const previous = await this.store.replaceSchedules(owner, next);
+    this.onSchedules?.(diffTimers(owner, previous, next));
+  }
+
+  /** A schedule fell due: start an instance at its timer start event, schedule the next occurrence. */
+  private async fireSchedule(owner: string): Promise<void> {
+    const key = keyOfSchedule(owner);
+    const now = this.clock.now();
+    const schedules = await this.store.findJobs({ instanceId: owner });
+    const latest = await this.store.latestDefinition(key);
+    if (!latest || schedules.some((t) => t.executionId !== latest.id)) return this.syncSchedules(key);
+    const kept: TimerRecord[] = [];
+    let changed = false;
+    for (const t of schedules) {
+      if (Date.parse(t.dueAt) > now) {
+        kept.push(t);
+        continue;
+      }
+      changed = true;
+      await this.start(latest, { instanceId: stableId(t.id, t.dueAt), startEventId: t.activityId });
+      const next = nextOccurrence(latest, t, now);
+      if (next) kept.push(next);
+    }
+    if (!changed) return;
+    const previous = await this.store.replaceSchedules(owner, kept);
+    this.onSchedules?.(diffTimers(owner, previous, kept));
   }
 
   /** Runs one service-task job's handler outside any command, then continues or fails the job. */
@@ -443,6 +497,21 @@ export class ProcessEngine {
       await session.signalExecution(p.executionId, call.activityId, toPlain(out));
     });
   }
+}
+
+/**
+ * Camunda starts an instance at exactly one start event: the one named (message, timer), else the
+ * none start event; a process with only timer start events starts at the first (by hand, at once).
+ */
+function chooseStartEvent(definition: DefinitionRecord, opts: StartOptions): string | undefined {
+  const starts = Object.values(definition.model.elements).filter((e) => e.type === 'bpmn:StartEvent' && e.isProcessStart);
+  if (opts.startEventId) return opts.startEventId;
+  if (opts.messageRef) return starts.find((e) => e.message?.id === opts.messageRef || e.signal?.id === opts.messageRef)?.id;
+  const none = starts.find((e) => !e.message && !e.signal && !e.timer);
+  if (none) return none.id;
+  const timer = starts.find((e) => e.timer);
+  if (timer) return timer.id;
+  throw new Conflict(`Process ${definition.key} has no none start event: start it by message or signal`);
 }
 
 function setVariables(instance: InstanceRecord, plain: Record<string, unknown>, vars: TypedVariables, effects: CommandEffects): void {

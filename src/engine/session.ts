@@ -106,6 +106,8 @@ export interface SessionOptions {
   variables: Record<string, unknown>;
   /** Results of service-task jobs by execution id: the waiting service task completes with it. */
   jobResults?: Map<string, JobResult>;
+  /** Timer start events that complete at once (the one an instance is started at). */
+  fireNow?: Set<string>;
 }
 
 export class Session {
@@ -135,6 +137,7 @@ export class Session {
       Logger: quietLogger,
       timers: recordingTimers(),
       clock: opts.clock,
+      fireNow: opts.fireNow,
       expressions: {
         resolveExpression: (expr: unknown, message?: { content?: Record<string, unknown> }) => session.evaluate(expr, message?.content),
         isExpression: (t: unknown) => typeof t === 'string' && /^\s*(=|[$#]\{)/.test(t),
@@ -326,9 +329,18 @@ export class Session {
     this.activities.set(id, rec);
   }
 
-  /** Starts a new instance and runs it to its first wait state. */
-  async start(startVariables?: Record<string, unknown>): Promise<void> {
-    await this.engine.execute({ listener: this.listener(), variables: startVariables ?? {} });
+  /**
+   * Starts a new instance and runs it to its first wait state. bpmn-engine starts every start
+   * event of the process; all but `startEventId` (Camunda starts exactly one) are discarded.
+   */
+  async start(startEventId?: string): Promise<void> {
+    await this.engine.execute({ listener: this.listener(), variables: {} });
+    if (startEventId) {
+      for (const api of this.engine.execution.getPostponed()) {
+        const info = this.model.elements[api.id];
+        if (info?.type === 'bpmn:StartEvent' && info.isProcessStart && api.id !== startEventId) (api as unknown as { discard(): void }).discard();
+      }
+    }
     await this.settle();
   }
 

@@ -280,34 +280,47 @@ export class BullmqScheduler implements Scheduler {
   /**
    * Makes the jobs of due timers run now, in due order (delay-0 jobs run in insertion order):
    * a delayed job is promoted, a waiting one is queued again behind the earlier ones, a missing,
-   * failed or finished one is added afresh. Returns the job ids.
+   * failed or finished one is added afresh. States and jobs are read a page at a time; the moves
+   * are made one by one, in due order. Returns the job ids.
    */
   private async enqueueDue(due: TimerRecord[]): Promise<string[]> {
-    const ids: string[] = [];
-    for (const timer of due) {
-      if (this.closed) break;
-      const id = timerJobId(timer);
-      ids.push(id);
-      for (let attempt = 0; attempt < 5; attempt++) {
-        const state = await this.queue.getJobState(id);
-        if (state === 'active' || state === 'prioritized' || state === 'waiting-children') break;
+    const ids = due.map(timerJobId);
+    for (let i = 0; i < due.length && !this.closed; i += PAGE) {
+      const page = due.slice(i, i + PAGE);
+      const states = await Promise.all(page.map((t) => this.queue.getJobState(timerJobId(t))));
+      const jobs = await Promise.all(page.map((t, k) => (states[k] === 'delayed' ? this.queue.getJob(timerJobId(t)) : undefined)));
+      for (let k = 0; k < page.length && !this.closed; k++) {
+        const timer = page[k]!;
+        const id = timerJobId(timer);
+        const state = states[k]!;
         if (state === 'delayed') {
-          const job = await this.queue.getJob(id);
-          await job?.promote().catch(() => undefined); // raced with BullMQ's own promotion: look again
-        } else if (state === 'waiting' && attempt === 0) {
-          // Re-queue so that the wait list is in due order (an active job cannot be removed: then it runs now anyway).
-          if ((await this.queue.remove(id)) === 1) await this.addNow(timer);
+          const ok = await jobs[k]?.promote().then(() => true, () => false);
+          if (!ok) await this.makeRunnable(timer); // raced (BullMQ promoted it, a worker took it …): look again
         } else if (state === 'waiting') {
-          break;
-        } else {
-          if (state !== 'unknown') await this.queue.remove(id);
-          await this.addNow(timer);
+          // Re-queue behind the earlier ones (if a worker took it meanwhile, it runs now anyway).
+          if ((await this.queue.remove(id)) === 1) await this.addNow(timer);
+        } else if (!UNDELIVERED.has(state)) {
+          await this.makeRunnable(timer);
         }
-        const now = await this.queue.getJobState(id);
-        if (UNDELIVERED.has(now)) break;
       }
     }
     return ids;
+  }
+
+  /** One timer's job, made to run now whatever state it is in (the slow path of `enqueueDue`). */
+  private async makeRunnable(timer: TimerRecord): Promise<void> {
+    const id = timerJobId(timer);
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const state = await this.queue.getJobState(id);
+      if (UNDELIVERED.has(state)) return;
+      if (state === 'delayed') {
+        await (await this.queue.getJob(id))?.promote().catch(() => undefined);
+      } else {
+        if (state !== 'unknown') await this.queue.remove(id); // completed or failed: a fresh job with fresh attempts
+        await this.addNow(timer);
+      }
+    }
+    this.log(`scheduler: could not make timer job ${id} run now`);
   }
 
   runDue(): Promise<number> {

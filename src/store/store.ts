@@ -383,6 +383,11 @@ export interface Store extends IdentityStore {
   dueTimers(until: string, limit: number): Promise<TimerRecord[]>;
   /** The earliest pending timer's due time, or undefined. */
   nextTimerDue(): Promise<string | undefined>;
+  /**
+   * Replaces the schedule jobs (timer start events) owned by `owner` (`schedule:<key>`), which
+   * belong to no instance; returns the ones it replaced.
+   */
+  replaceSchedules(owner: string, timers: TimerRecord[]): Promise<TimerRecord[]>;
   /** Jobs (timers and service-task jobs) with Camunda's job filters, ordered by due time. */
   findJobs(query: JobQuery): Promise<TimerRecord[]>;
   countJobs(query: JobQuery): Promise<number>;

@@ -7,6 +7,7 @@ import type { Store } from '../../src/store/store.ts';
 import { deploymentSuite } from './deploymentSuite.ts';
 import { historySuite } from './historySuite.ts';
 import { instanceSuite } from './instanceSuite.ts';
+import { jobSuite } from './jobSuite.ts';
 import { taskQuerySuite } from './taskQuerySuite.ts';
 import type { StoreContext } from './builders.ts';
 
@@ -34,5 +35,6 @@ export function describeStore(name: string, makeStore: () => Promise<Store>): vo
     instanceSuite(ctx);
     taskQuerySuite(ctx);
     historySuite(ctx);
+    jobSuite(ctx);
   });
 }

@@ -39,6 +39,7 @@ export function deploymentRouter(s: Services): Router<AppState> {
       deployChangedOnly: flag('deploy-changed-only'),
       files: files.map((f) => ({ name: f.originalname || f.fieldname, content: f.buffer })),
     });
+    for (const key of new Set(result.definitions.map((d) => d.key))) await s.engine.syncSchedules(key);
     const defs: Record<string, unknown> = {};
     for (const d of result.definitions) defs[d.id] = definitionDto(d);
     ctx.body = {
@@ -108,6 +109,7 @@ export function deploymentRouter(s: Services): Router<AppState> {
     }
     await s.store.deleteDeployment(id);
     for (const d of definitions) s.engine.definitions.evict(d.id);
+    for (const key of new Set(definitions.map((d) => d.key))) await s.engine.syncSchedules(key);
     ctx.status = 204;
   });
 

@@ -7,21 +7,24 @@ import Router from '@koa/router';
 import { NotFound, ValidationError } from '../../errors.ts';
 import type { JobQuery, TimerRecord } from '../../store/store.ts';
 import { camundaDate } from '../dto.ts';
+import { isScheduleOwner } from '../../engine/schedules.ts';
 import { bodyObject, QueryReader } from '../query.ts';
 import type { Services } from '../services.ts';
 import type { AppState } from '../types.ts';
 
 function jobDto(j: TimerRecord, definitionId: string | null) {
+  // A timer start event's schedule belongs to its definition, not to an instance.
+  const schedule = isScheduleOwner(j.instanceId);
   return {
     id: j.id,
     jobDefinitionId: `${j.activityId}:${j.handler ? 'async' : 'timer'}`,
-    processInstanceId: j.instanceId,
-    processDefinitionId: definitionId,
-    executionId: j.executionId,
+    processInstanceId: schedule ? null : j.instanceId,
+    processDefinitionId: schedule ? j.executionId : definitionId,
+    executionId: schedule ? null : j.executionId,
     activityId: j.activityId,
     exceptionMessage: j.exceptionMessage ?? null,
     failedActivityId: j.exceptionMessage ? j.activityId : null,
-    retries: j.handler ? (j.retries ?? 0) : 3,
+    retries: j.handler ? (j.retries ?? 0) : 1,
     dueDate: camundaDate(j.dueAt),
     suspended: false,
     priority: 0,
@@ -59,7 +62,9 @@ export function jobRouter(s: Services): Router<AppState> {
 
   async function withDefinitions<T>(jobs: TimerRecord[], map: (j: TimerRecord, definitionId: string | null) => T): Promise<T[]> {
     const defs = new Map<string, string | null>();
-    for (const j of jobs) if (!defs.has(j.instanceId)) defs.set(j.instanceId, (await s.store.getInstance(j.instanceId))?.definitionId ?? null);
+    for (const j of jobs) {
+      if (!defs.has(j.instanceId) && !isScheduleOwner(j.instanceId)) defs.set(j.instanceId, (await s.store.getInstance(j.instanceId))?.definitionId ?? null);
+    }
     return jobs.map((j) => map(j, defs.get(j.instanceId) ?? null));
   }
 

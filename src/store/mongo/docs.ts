@@ -131,13 +131,21 @@ export const subscriptionFromDoc = (d: Doc): SubscriptionRecord => ({
   kind: d.kind, name: d.name, refId: d.refId, activityId: d.activityId, executionId: d.executionId,
 });
 
+/** Timers and service-task jobs; the job fields are null for a timer (and absent from its record). */
 export const timerToDoc = (t: TimerRecord, iv: number): Doc => ({
   _id: t.id, instanceId: t.instanceId, iv, activityId: t.activityId, executionId: t.executionId,
-  dueAt: isoUtc(t.dueAt), timerType: t.timerType,
+  dueAt: isoUtc(t.dueAt), timerType: t.timerType, handler: t.handler ?? null, retries: t.retries ?? null,
+  retryCycle: t.retryCycle ?? null, exceptionMessage: t.exceptionMessage ?? null, failedAt: t.failedAt ?? null,
 });
 export const timerFromDoc = (d: Doc): TimerRecord => ({
   id: d._id, instanceId: d.instanceId, activityId: d.activityId, executionId: d.executionId, dueAt: d.dueAt,
   timerType: strOrNull(d.timerType),
+  ...(d.handler !== null && d.handler !== undefined
+    ? {
+        handler: d.handler as string, retries: d.retries === null || d.retries === undefined ? 0 : Number(d.retries),
+        retryCycle: strOrNull(d.retryCycle), exceptionMessage: strOrNull(d.exceptionMessage), failedAt: strOrNull(d.failedAt),
+      }
+    : {}),
 });
 
 // History.

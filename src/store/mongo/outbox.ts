@@ -51,7 +51,7 @@ export function outboxOf(commit: InstanceCommit): Outbox {
 }
 
 /** How often an applier follows newer versions before leaving the rest to their own committers. */
-const MAX_ROUNDS = 5;
+const MAX_ROUNDS = 1;
 
 export class OutboxApplier {
   constructor(private readonly c: Collections) {}

@@ -13,7 +13,7 @@
  */
 import { ValidationError } from '../../errors.ts';
 import type {
-  ActivityHistoryQuery, DefinitionQuery, DeploymentQuery, InstanceQuery, Page, SubscriptionQuery, TaskHistoryQuery,
+  ActivityHistoryQuery, DefinitionQuery, DeploymentQuery, InstanceQuery, JobQuery, Page, SubscriptionQuery, TaskHistoryQuery,
   TaskQuery, VariableHistoryQuery,
 } from '../store.ts';
 
@@ -255,6 +255,25 @@ export function subscriptionFilter(q: SubscriptionQuery): Query {
 
 /** Oldest instance first, then the instance's own order of subscriptions. */
 export const SUBSCRIPTION_SORT: SortSpec = { instanceStartTime: 1, instanceId: 1, pos: 1 };
+
+// Timers and jobs.
+
+/** Not an incident: timers (no retries) and jobs with tries left. */
+export const DUE: Query = { $or: [{ retries: { $eq: null } }, { retries: { $gt: 0 } }] };
+
+export const TIMER_SORT: SortSpec = { dueAt: 1, _id: 1 };
+
+export function jobFilter(q: JobQuery): Query {
+  return new Where()
+    .eq('_id', q.id)
+    .eq('instanceId', q.instanceId)
+    .eq('activityId', q.activityId)
+    .when(q.kind === 'job', { handler: { $ne: null } })
+    .when(q.kind === 'timer', { handler: { $eq: null } })
+    .when(q.withException, { exceptionMessage: { $ne: null } })
+    .when(q.noRetriesLeft, { retries: { $eq: 0 } })
+    .build();
+}
 
 // History.
 

@@ -22,6 +22,7 @@ export interface Collections {
   groups: Collection<Doc>;
   memberships: Collection<Doc>;
   tokens: Collection<Doc>;
+  settings: Collection<Doc>;
 }
 
 const NAMES: Record<keyof Collections, string> = {
@@ -40,6 +41,7 @@ const NAMES: Record<keyof Collections, string> = {
   groups: 'groups',
   memberships: 'memberships',
   tokens: 'tokens',
+  settings: 'settings',
 };
 
 export function openCollections(db: Db): Collections {
@@ -112,9 +114,21 @@ const INDEXES: Partial<Record<keyof Collections, IndexDef[]>> = {
   tokens: [{ name: 'by_user', key: { userId: 1 } }],
 };
 
-/** Creates every index (idempotent: existing indexes of the same name and spec are kept). */
+/**
+ * Creates the missing indexes, one per command: FerretDB 1.24 drops the connection on a
+ * `createIndexes` with several indexes of which some exist already (a server-side panic).
+ */
 export async function ensureIndexes(c: Collections): Promise<void> {
   for (const [collection, defs] of Object.entries(INDEXES) as Array<[keyof Collections, IndexDef[]]>) {
-    await c[collection].createIndexes(defs.map((d) => ({ name: d.name, key: d.key, ...(d.unique ? { unique: true } : {}) })));
+    const coll = c[collection];
+    let existing: Set<string>;
+    try {
+      existing = new Set((await coll.listIndexes().toArray()).map((i) => String(i.name)));
+    } catch {
+      existing = new Set(); // the collection does not exist yet (NamespaceNotFound)
+    }
+    for (const d of defs) {
+      if (!existing.has(d.name)) await coll.createIndex(d.key, { name: d.name, ...(d.unique ? { unique: true } : {}) });
+    }
   }
 }

@@ -129,7 +129,9 @@ export const timerFromRow = (r: Row): TimerRecord => ({
         handler: str(r.handler), retries: numOrNull(r.retries) ?? 0, retryCycle: strOrNull(r.retry_cycle),
         exceptionMessage: strOrNull(r.exception_message), failedAt: strOrNull(r.failed_at),
       }
-    : {}),
+    : r.retries !== null && r.retries !== undefined
+      ? { retries: num(r.retries) }
+      : {}),
 });
 
 export const activityToRow = (a: ActivityHistoryRecord): Row => ({

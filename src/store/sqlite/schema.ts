@@ -134,9 +134,10 @@ CREATE TABLE IF NOT EXISTS subscriptions (
 );
 CREATE INDEX IF NOT EXISTS subscriptions_by_name ON subscriptions (kind, name);
 
+-- instance_id is an instance's id, or 'schedule:<key>' for timer start events (no instance).
 CREATE TABLE IF NOT EXISTS timers (
   id TEXT PRIMARY KEY,
-  instance_id TEXT NOT NULL REFERENCES instances (id) ON DELETE CASCADE,
+  instance_id TEXT NOT NULL,
   activity_id TEXT NOT NULL,
   execution_id TEXT NOT NULL,
   due_at TEXT NOT NULL,

@@ -256,6 +256,19 @@ export class SqliteStore implements Store {
     return (row?.due as string | null) ?? undefined;
   }
 
+  async replaceSchedules(owner: string, timers: TimerRecord[]): Promise<TimerRecord[]> {
+    if (!owner.startsWith('schedule:')) throw new ValidationError('Schedules are owned by schedule:<key>');
+    return this.transaction(() => {
+      const previous = this.all('SELECT * FROM timers WHERE instance_id = ?', [owner]).map(rows.timerFromRow);
+      this.prepare('DELETE FROM timers WHERE instance_id = ?').run(owner);
+      for (const t of timers) {
+        const row = rows.timerToRow({ ...t, instanceId: owner });
+        this.prepare(rows.insertSql('timers', row)).run(row);
+      }
+      return previous;
+    });
+  }
+
   private jobWhere(query: JobQuery): { sql: string; params: unknown[] } {
     const where: string[] = [];
     const params: unknown[] = [];
