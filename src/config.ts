@@ -27,6 +27,12 @@ export interface Config {
   runWorkers: boolean;
   /** `controlled` (tests and demos): time stands still until set or advanced via /api/clock. */
   clock: 'system' | 'controlled';
+  /** SMTP server for e-mail notifications (`smtp://host:port`); without it, notifications go to the in-app inbox only. */
+  smtpUrl: string | undefined;
+  /** Sender address of notification e-mails. */
+  mailFrom: string;
+  /** Public base URL of the web app, for links in e-mails. */
+  publicUrl: string | undefined;
 }
 
 export class ConfigError extends Error {}
@@ -44,6 +50,13 @@ function bool(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean 
   if (['1', 'true', 'yes'].includes(raw.toLowerCase())) return true;
   if (['0', 'false', 'no'].includes(raw.toLowerCase())) return false;
   throw new ConfigError(`${name} must be true or false, got '${raw}'`);
+}
+
+function url(env: NodeJS.ProcessEnv, name: string, pattern: RegExp): string | undefined {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return undefined;
+  if (!pattern.test(raw)) throw new ConfigError(`${name} is not a valid URL for this setting: '${raw}'`);
+  return raw;
 }
 
 function clockMode(raw: string | undefined): Config['clock'] {
@@ -67,6 +80,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     redisUrl,
     runWorkers: redisUrl ? bool(env, 'RUN_WORKERS', false) : true,
     clock: clockMode(env.CLOCK),
+    smtpUrl: url(env, 'SMTP_URL', /^smtps?:\/\/[^\s]+$/),
+    mailFrom: env.MAIL_FROM || 'KIM Herne <kim-workflow@localhost>',
+    publicUrl: url(env, 'PUBLIC_URL', /^https?:\/\/[^\s]+$/),
     port: int(env, 'PORT', 8080, 0, 65535),
     host: env.HOST || '127.0.0.1',
     dataDir: path.resolve(cwd, env.DATA_DIR || 'data'),

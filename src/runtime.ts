@@ -17,9 +17,14 @@ import { InProcessScheduler } from './scheduler/inProcess.ts';
 import { diffTimers, type Scheduler } from './scheduler/scheduler.ts';
 import { SqliteStore } from './store/sqlite/sqliteStore.ts';
 import type { Store } from './store/store.ts';
+import { Queue } from 'bullmq';
+import { createEmailWorker, createMailer, enqueueEmail, NOTIFICATION_QUEUE, Notifier, type EmailJobPayload } from './notifications/index.ts';
+import { notifyAssignments, registerNotificationHandler } from './engine/notifications.ts';
+import { parseRedisUrl } from './scheduler/bullmq.ts';
 
 export interface Runtime {
   config: Config;
+  notifier: Notifier;
   clock: Clock;
   store: Store;
   engine: ProcessEngine;
@@ -57,13 +62,33 @@ export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
   const clock = opts.clock ?? (config.clock === 'controlled' ? new ControlledClock(store) : systemClock);
   if (isRefreshable(clock)) await clock.refresh();
 
+  // Notifications: inbox always; e-mail when SMTP_URL is set, through the BullMQ queue when Redis is.
+  const mailer = config.smtpUrl ? createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom }) : undefined;
+  const closers: Array<() => Promise<unknown>> = [];
+  let dispatchEmail: ((payload: EmailJobPayload) => Promise<void>) | undefined;
+  if (config.redisUrl && mailer) {
+    const connection = parseRedisUrl(config.redisUrl);
+    const queue = new Queue(NOTIFICATION_QUEUE, { connection });
+    closers.push(() => queue.close());
+    dispatchEmail = async (p) => void (await enqueueEmail(queue, p));
+    if (opts.runWorkers ?? config.runWorkers) {
+      const worker = createEmailWorker(mailer, store.inbox, { connection: { ...connection, maxRetriesPerRequest: null }, clock, log });
+      closers.push(() => worker.close());
+    }
+  }
+  const notifier = new Notifier({ inbox: store.inbox, mailer, clock, linkBaseUrl: config.publicUrl, dispatchEmail });
+  const handlers = opts.handlers ?? new HandlerRegistry();
+  if (!handlers.has('benachrichtigen')) registerNotificationHandler(handlers, notifier, store, clock);
+  const onAssignments = notifyAssignments(notifier, store, log);
+
   let scheduler: Scheduler | undefined;
   const engine = new ProcessEngine({
     store,
     clock,
-    handlers: opts.handlers,
+    handlers,
     onCommit: (before, after) => {
       void scheduler?.sync(diffTimers(after.id, before?.timers ?? [], after.timers)).catch((err) => log(`scheduler: ${(err as Error).message}`));
+      onAssignments(before, after);
     },
     onSchedules: (change) => {
       void scheduler?.sync(change).catch((err) => log(`scheduler: ${(err as Error).message}`));
@@ -87,6 +112,7 @@ export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
   let closing: Promise<void> | null = null;
   return {
     config,
+    notifier,
     clock,
     store,
     engine,
@@ -96,6 +122,8 @@ export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
     close() {
       closing ??= (async () => {
         await chosen.close();
+        for (const close of closers) await close();
+        mailer?.close?.();
         await store.close();
       })();
       return closing;

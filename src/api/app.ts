@@ -8,6 +8,7 @@ import { bodyParser } from '@koa/bodyparser';
 import { authMiddleware } from '../identity/auth.ts';
 import { identityRouter } from './routes/identity.ts';
 import { tokensRouter } from './routes/tokens.ts';
+import { notificationsRouter } from './routes/notifications.ts';
 import { clockRouter } from './routes/clock.ts';
 import { isRefreshable } from '../clock.ts';
 import { errorMiddleware } from './middleware/errors.ts';
@@ -44,6 +45,8 @@ export function buildApp(s: Services): Koa<AppState> {
   const api = new Router<AppState>({ prefix: '/api' });
   const tokens = tokensRouter(s.store);
   api.use(tokens.routes(), tokens.allowedMethods());
+  const notifications = notificationsRouter(s.store.inbox, s.clock);
+  api.use(notifications.routes(), notifications.allowedMethods());
   if (s.clockControl) {
     const clock = clockRouter(s.clock, s.clockControl);
     api.use(clock.routes(), clock.allowedMethods());

@@ -13,6 +13,7 @@
  * redelivery repairs a lost enqueue.
  */
 import { isoNow, systemClock, type Clock } from '../clock.ts';
+import type { IdentityStore } from '../store/identityStore.ts';
 import type { AnyNotificationEvent } from './events.ts';
 import { deadLetterId, notificationId, type EmailPayload, type InboxStore } from './inboxStore.ts';
 import { isPermanentMailError, mailErrorText, type Mailer } from './mailer.ts';
@@ -107,6 +108,24 @@ export async function sendWithRetry(
 /** A single plain address (no list, no display name, no whitespace): what may go into `to`. */
 export function isSingleAddress(s: string): boolean {
   return s.length <= 254 && /^[^\s@,;:<>()"[\]\\]+@[^\s@,;:<>()"[\]\\]+\.[^\s@,;:<>()"[\]\\]+$/.test(s);
+}
+
+/**
+ * The recipients of a notification from user ids and candidate groups (a task's assignee and
+ * candidate users/groups, an escalation's target group): each user once, with the e-mail address
+ * from the identity store. Unknown user ids are left out.
+ */
+export async function resolveRecipients(
+  identity: Pick<IdentityStore, 'findUsers'>,
+  who: { users?: readonly string[]; groups?: readonly string[] },
+): Promise<Recipient[]> {
+  const found = new Map<string, Recipient>();
+  const users = [...new Set(who.users ?? [])];
+  if (users.length > 0) for (const u of await identity.findUsers({ idIn: users })) found.set(u.id, { userId: u.id, email: u.email });
+  for (const g of new Set(who.groups ?? [])) {
+    for (const u of await identity.findUsers({ memberOfGroup: g })) if (!found.has(u.id)) found.set(u.id, { userId: u.id, email: u.email });
+  }
+  return [...found.values()].sort((a, b) => (a.userId < b.userId ? -1 : a.userId > b.userId ? 1 : 0));
 }
 
 export class Notifier {

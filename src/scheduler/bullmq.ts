@@ -15,7 +15,7 @@
  */
 import { DelayedError, Queue, QueueEvents, Worker, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
-import type { Clock } from '../clock.ts';
+import { isRefreshable, type Clock } from '../clock.ts';
 import type { Store, TimerRecord } from '../store/store.ts';
 import { TIMER_QUEUE } from './queues.ts';
 import type { FireTimers, Scheduler, TimerChange } from './scheduler.ts';
@@ -63,7 +63,8 @@ const JOB_OPTIONS = {
 /** Far enough in the future to list every pending timer. */
 const END_OF_TIME = '9999-12-31T23:59:59.999Z';
 const PAGE = 500;
-const POLL_MS = 200;
+/** A backstop for a lost event: how often `runDue` looks at the jobs it still waits for. */
+const POLL_MS = 1000;
 
 /** States in which a job has not been delivered yet (or is being delivered). */
 const UNDELIVERED = new Set(['waiting', 'active', 'prioritized', 'waiting-children', 'paused']);
@@ -133,6 +134,8 @@ export function timerProcessor(fire: FireTimers, opts: { clock?: Clock } = {}) {
   return async (job: Job<TimerJob, TimerJobResult>, token?: string): Promise<TimerJobResult> => {
     const { instanceId, dueAt } = job.data;
     if (opts.clock && token) {
+      // A controlled clock lives in the store: read what the other processes set before judging.
+      if (isRefreshable(opts.clock)) await opts.clock.refresh();
       const early = Date.parse(dueAt) - opts.clock.now();
       if (early > 0) {
         await job.moveToDelayed(Date.now() + early, token);
@@ -158,6 +161,7 @@ export class BullmqScheduler implements Scheduler {
   /** Jobs `runDue` waits for: job id → resolvers. */
   private readonly watched = new Map<string, Array<(o: Outcome) => void>>();
   private poll: NodeJS.Timeout | null = null;
+  private polling: Promise<void> | null = null;
   private running: Promise<number> | null = null;
   private started = false;
   private closed = false;
@@ -289,20 +293,31 @@ export class BullmqScheduler implements Scheduler {
       const page = due.slice(i, i + PAGE);
       const states = await Promise.all(page.map((t) => this.queue.getJobState(timerJobId(t))));
       const jobs = await Promise.all(page.map((t, k) => (states[k] === 'delayed' ? this.queue.getJob(timerJobId(t)) : undefined)));
+      // Promotions are sent without waiting for each reply: one connection keeps them in order.
+      // Anything else first lets the promotions sent so far land, so the order holds throughout.
+      let promotions: Array<Promise<TimerRecord | null>> = [];
+      const flush = async () => {
+        const raced = (await Promise.all(promotions)).filter((t): t is TimerRecord => t !== null);
+        promotions = [];
+        for (const timer of raced) await this.makeRunnable(timer); // raced (BullMQ promoted it, a worker took it …): look again
+      };
       for (let k = 0; k < page.length && !this.closed; k++) {
         const timer = page[k]!;
-        const id = timerJobId(timer);
         const state = states[k]!;
-        if (state === 'delayed') {
-          const ok = await jobs[k]?.promote().then(() => true, () => false);
-          if (!ok) await this.makeRunnable(timer); // raced (BullMQ promoted it, a worker took it …): look again
-        } else if (state === 'waiting') {
+        const job = jobs[k];
+        if (state === 'delayed' && job) {
+          promotions.push(job.promote().then(() => null, () => timer));
+          continue;
+        }
+        await flush();
+        if (state === 'waiting') {
           // Re-queue behind the earlier ones (if a worker took it meanwhile, it runs now anyway).
-          if ((await this.queue.remove(id)) === 1) await this.addNow(timer);
+          if ((await this.queue.remove(timerJobId(timer))) === 1) await this.addNow(timer);
         } else if (!UNDELIVERED.has(state)) {
           await this.makeRunnable(timer);
         }
       }
+      await flush();
     }
     return ids;
   }
@@ -366,10 +381,14 @@ export class BullmqScheduler implements Scheduler {
     this.events ??= (async () => {
       const events = new QueueEvents(TIMER_QUEUE, { connection: { ...this.connection, maxRetriesPerRequest: null }, prefix: this.opts.prefix });
       events.on('error', (err) => this.log(`scheduler: timer events: ${err.message}`));
+      // Completion and final failure settle a job; back in the delayed set or removed is looked at (a retry, a cancellation).
+      events.on('completed', ({ jobId }) => this.resolve(jobId, 'delivered'));
+      events.on('failed', ({ jobId }) => this.resolve(jobId, 'failed'));
       const recheck = ({ jobId }: { jobId: string }) => {
         if (this.watched.has(jobId)) void this.check([jobId]);
       };
-      for (const name of ['completed', 'failed', 'delayed', 'removed'] as const) events.on(name, recheck as never);
+      events.on('delayed', recheck);
+      events.on('removed', recheck);
       await events.waitUntilReady();
       return events;
     })();
@@ -378,6 +397,7 @@ export class BullmqScheduler implements Scheduler {
 
   /** Resolves per job when it is no longer waiting or active: delivered, failed, or back in the delayed set for a retry. */
   private async waitFor(ids: string[]): Promise<Outcome[]> {
+    if (this.closed) return ids.map(() => 'closed');
     const results = ids.map(
       (id) =>
         new Promise<Outcome>((resolve) => {
@@ -386,7 +406,12 @@ export class BullmqScheduler implements Scheduler {
           this.watched.set(id, list);
         }),
     );
-    this.poll ??= setInterval(() => void this.check([...this.watched.keys()]), POLL_MS);
+    this.poll ??= setInterval(() => {
+      if (this.polling) return;
+      this.polling = this.check([...this.watched.keys()]).finally(() => {
+        this.polling = null;
+      });
+    }, POLL_MS);
     const timeoutMs = this.opts.runDueTimeoutMs ?? 120_000;
     const timeout = setTimeout(() => {
       const left = ids.filter((id) => this.watched.has(id));

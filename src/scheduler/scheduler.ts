@@ -5,7 +5,7 @@
  * exactly once however often a timer is delivered (BullMQ is at-least-once).
  *
  * Adapters: `inProcess.ts` (embedded default: reads due timers from the store, one real
- * setTimeout at a time) and `bullmq.ts` (distributed: one delayed job per timer, id = timer id).
+ * setTimeout at a time) and `bullmq.ts` (distributed: one delayed job per timer and due time).
  */
 import type { TimerRecord } from '../store/store.ts';
 
@@ -26,7 +26,7 @@ export interface Scheduler {
   start(): Promise<void>;
   /** Applies the timer changes of a commit (called after the commit; safe to repeat). */
   sync(change: TimerChange): Promise<void>;
-  /** Delivers everything due by the clock now and resolves when it has been processed. */
+  /** Delivers everything due by the clock now and resolves when it has been processed; returns how many instances ran. */
   runDue(): Promise<number>;
   /** Stops delivering; waits for in-flight deliveries. Idempotent. */
   close(): Promise<void>;

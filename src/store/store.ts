@@ -12,6 +12,7 @@
  */
 import type { IdentityStore } from './identityStore.ts';
 import type { ProcessModel } from '../bpmn/model.ts';
+import type { InboxStore } from '../notifications/inboxStore.ts';
 
 export interface DeploymentRecord {
   id: string;
@@ -344,6 +345,8 @@ export interface SubscriptionQuery {
 }
 
 export interface Store extends IdentityStore {
+  /** Notification inbox and e-mail dead letters (src/notifications/inboxStore.ts). */
+  readonly inbox: InboxStore;
   /** Creates tables/indexes; idempotent. */
   init(): Promise<void>;
   close(): Promise<void>;

@@ -18,7 +18,7 @@ import { hashPassword } from '../../src/identity/password.ts';
 import { notificationEvent } from '../../src/notifications/events.ts';
 import { deadLetterId, notificationId } from '../../src/notifications/inboxStore.ts';
 import { createMailer, type Mailer } from '../../src/notifications/mailer.ts';
-import { Notifier, type NotifierOptions } from '../../src/notifications/notifier.ts';
+import { Notifier, resolveRecipients, type NotifierOptions } from '../../src/notifications/notifier.ts';
 import { SqliteIdentity } from '../../src/store/sqlite/identity.ts';
 import { SqliteInbox } from '../../src/store/sqlite/inbox.ts';
 import { basic } from '../helpers/identityApp.ts';
@@ -390,6 +390,22 @@ describe('notifications: SMTP delivery, inbox, retries, dead letters, /api/notif
       dead.close();
       expect(result.emails[0]).to.deep.include({ status: 'dead-lettered', attempts: 2 });
       expect((await inbox.listDeadLetters())[0]!.error).to.match(/ECONNREFUSED|ECONNECTION/);
+    });
+
+    it('resolveRecipients: users and candidate groups, each user once, with the e-mail from the identity store', async () => {
+      const r = await resolveRecipients(identity, { users: ['ole', 'niemand', 'sina'], groups: ['cm-ki', 'abh'] });
+      expect(r).to.deep.equal([
+        { userId: 'abh', email: USERS.abh.email },
+        { userId: 'ole', email: null },
+        { userId: 'sina', email: USERS.sina.email },
+      ]);
+      // And the ABH mailbox gets the escalation by its group
+      await notifier().notify(
+        notificationEvent('escalation.raised', 'esc-group', { level: 1, targetGroup: 'cm-koordination', caseReference: 'K-9' }),
+        await resolveRecipients(identity, { groups: ['kim-koordination'] }),
+      );
+      expect(smtp.received.map((m) => m.envelopeTo)).to.deep.equal([[USERS.koordination.email]]);
+      expect(smtp.received[0]!.subject).to.equal('Eskalation Stufe 1: Fall K-9');
     });
 
     it('without a mailer only the inbox is written; with a queue the e-mail is dispatched instead of sent', async () => {

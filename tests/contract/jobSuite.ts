@@ -1,7 +1,8 @@
 /** Contract: jobs (timers and service-task jobs, incidents) and shared settings. */
 import { expect } from 'chai';
+import { ValidationError } from '../../src/errors.ts';
 import type { InstanceRecord, TimerRecord } from '../../src/store/store.ts';
-import { at, createInstance, ids, makeInstance, makeTimer, updateInstance, type StoreContext } from './builders.ts';
+import { at, createInstance, expectRejection, ids, makeInstance, makeTimer, updateInstance, type StoreContext } from './builders.ts';
 
 /** A service-task job of `instance` (every job field set, as the engine writes them). */
 function makeJob(instance: InstanceRecord, executionId: string, dueAt: string, over: Partial<TimerRecord> = {}): TimerRecord {
@@ -59,6 +60,45 @@ export function jobSuite(ctx: StoreContext): void {
       await updateInstance(ctx.store, va, { timers: [timer] });
       expect(await ctx.store.findJobs({ instanceId: 'a' })).to.deep.equal([timer]);
       expect(await ctx.store.countJobs({ kind: 'job' })).to.equal(1);
+    });
+  });
+
+  describe('schedules (timer start events)', function () {
+    const owner = 'schedule:invoice';
+    /** A schedule job: no instance, `executionId` = definition id, `retries` = occurrences left (absent: unbounded). */
+    const schedule = (activityId: string, dueAt: string, over: Partial<TimerRecord> = {}): TimerRecord => ({
+      id: `${owner}:${activityId}`, instanceId: owner, activityId, executionId: 'invoice:1:d1', dueAt,
+      timerType: 'timeCycle R3/PT1H', ...over,
+    });
+    const byId = (list: TimerRecord[]) => [...list].sort((a, b) => a.id.localeCompare(b.id));
+
+    it('replaces the whole set of an owner and returns the set it replaced', async function () {
+      const morning = schedule('morning', at(60), { retries: 3 });
+      const evening = schedule('evening', at(600));
+      expect(await ctx.store.replaceSchedules(owner, [morning, evening])).to.deep.equal([]);
+      expect(await ctx.store.findJobs({ instanceId: owner })).to.deep.equal([morning, evening]);
+      expect(ids(await ctx.store.dueTimers(at(60), 10))).to.deep.equal([morning.id]);
+      expect(await ctx.store.nextTimerDue()).to.equal(at(60));
+
+      const next = schedule('morning', at(120), { retries: 2, executionId: 'invoice:2:d2' });
+      expect(byId(await ctx.store.replaceSchedules(owner, [next]))).to.deep.equal(byId([morning, evening]));
+      expect(await ctx.store.findJobs({ instanceId: owner })).to.deep.equal([next]);
+      expect(await ctx.store.replaceSchedules(owner, [])).to.deep.equal([next]);
+      expect(await ctx.store.countJobs({ instanceId: owner })).to.equal(0);
+      expect(await ctx.store.nextTimerDue()).to.equal(undefined);
+    });
+
+    it('lives beside instances: commits and purges do not touch it; owners are schedule:<key>', async function () {
+      const s = schedule('start', at(30));
+      await ctx.store.replaceSchedules(owner, [s]);
+      await ctx.store.replaceSchedules('schedule:review', [schedule('start', at(40), { id: 'schedule:review:start', instanceId: 'schedule:review' })]);
+      const i = makeInstance('i1');
+      const v1 = await createInstance(ctx.store, { ...i, timers: [makeTimer(i, 't', at(20))] });
+      await updateInstance(ctx.store, v1, { timers: [] });
+      await ctx.store.purgeInstances(['i1']);
+      expect(await ctx.store.findJobs({ instanceId: owner })).to.deep.equal([s]);
+      expect(ids(await ctx.store.findJobs({}))).to.deep.equal([s.id, 'schedule:review:start']);
+      await expectRejection(ctx.store.replaceSchedules('i1', []), ValidationError);
     });
   });
 

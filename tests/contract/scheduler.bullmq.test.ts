@@ -63,6 +63,8 @@ describe('BullmqScheduler', function () {
   afterEach(async function () {
     for (const s of made.splice(0)) await s.close();
     await ns?.cleanup();
+    // A failed job, a worker or connection error: nothing of that kind is expected in any test.
+    expect(logs, 'the scheduler logged').to.deep.equal([]);
   });
 
   const make = (deps: { store: Store; clock: Clock; fire: FireTimers }, runWorker = true) => {

@@ -145,7 +145,9 @@ async function startFerretdb(dataDir: string, log: (l: string) => void): Promise
 // ---------------------------------------------------------------------------------------------
 // Redis
 
-async function startRedis(dir: string, bin: string, log: (l: string) => void): Promise<Managed> {
+async function startRedis(dir: string, name: string, log: (l: string) => void): Promise<Managed> {
+  const bin = findExecutable(name);
+  if (!bin) throw new Error(`${name} not found: install it with \`apt-get install -y redis-server\` (or set REDIS_SERVER_BIN)`);
   await fsp.mkdir(dir, { recursive: true });
   // A free port may be taken between probing and binding: retry with another one.
   for (let attempt = 1; ; attempt++) {
@@ -160,16 +162,14 @@ async function startRedis(dir: string, bin: string, log: (l: string) => void): P
     const child = setpriv ? spawn(setpriv, ['--pdeathsig', 'SIGTERM', '--', bin, ...args], opts) : spawn(bin, args, opts);
     let exited = false;
     const startupError = new Promise<never>((_, reject) => {
-      child.once('error', (e: NodeJS.ErrnoException) =>
-        reject(e.code === 'ENOENT' ? new Error(`${bin} not found: install it with \`apt-get install -y redis-server\``) : e),
-      );
+      child.once('error', reject);
       child.once('exit', (code) => ((exited = true), reject(new Error(`redis-server exited during startup (code ${code})`))));
     });
     startupError.catch(() => {});
     const managed = manage('redis', child, log);
     const url = `redis://127.0.0.1:${port}`;
     try {
-      await Promise.race([waitFor(() => pingRedis(url), 'Redis PING', 15_000), startupError]);
+      await Promise.race([waitFor(() => pingRedis(url), 'Redis PING', 15_000, () => exited), startupError]);
       log(`[services] Redis answers on ${url}`);
       return { ...managed, url };
     } catch (err) {
@@ -335,16 +335,29 @@ function manage(name: string, child: ChildProcess, log: (l: string) => void): Ma
   };
 }
 
-async function waitFor(check: () => Promise<void>, what: string, timeoutMs: number): Promise<void> {
+async function waitFor(check: () => Promise<void>, what: string, timeoutMs: number, gaveUp = () => false): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     try {
       return await check();
     } catch (err) {
-      if (Date.now() > deadline) throw new Error(`${what} failed for ${timeoutMs / 1000} s: ${(err as Error).message}`);
+      if (Date.now() > deadline || gaveUp()) throw new Error(`${what} failed for ${timeoutMs / 1000} s: ${(err as Error).message}`);
       await new Promise((r) => setTimeout(r, 100));
     }
   }
+}
+
+/** An absolute path as is, else the first match on PATH. */
+function findExecutable(name: string): string | undefined {
+  const candidates = name.includes('/') ? [name] : (process.env.PATH ?? '').split(path.delimiter).filter(Boolean).map((d) => path.join(d, name));
+  return candidates.find((f) => {
+    try {
+      fs.accessSync(f, fs.constants.X_OK);
+      return fs.statSync(f).isFile();
+    } catch {
+      return false;
+    }
+  });
 }
 
 function freePort(): Promise<number> {

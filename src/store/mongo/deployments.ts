@@ -15,7 +15,7 @@ import { ObjectId } from 'mongodb';
 import { systemClock } from '../../clock.ts';
 import { Conflict } from '../../errors.ts';
 import type { DefinitionRecord, DeploymentRecord, ResourceRecord } from '../store.ts';
-import { definitionToDoc, deploymentToDoc, resourceToDoc } from './docs.ts';
+import { byId, definitionToDoc, deploymentToDoc, resourceToDoc } from './docs.ts';
 import { domainError } from './errors.ts';
 import type { Collections } from './schema.ts';
 
@@ -47,7 +47,7 @@ export class Deployments {
   async delete(id: string): Promise<void> {
     await this.c.definitions.deleteMany({ deploymentId: { $eq: id } });
     await this.c.resources.deleteMany({ deploymentId: { $eq: id } });
-    await this.c.deployments.deleteOne({ _id: { $eq: id } });
+    await this.c.deployments.deleteOne(byId(id));
   }
 
   /**
@@ -74,7 +74,7 @@ export class Deployments {
     await c.deployments.updateOne({ _id: { $eq: id }, pending: { $exists: true } }, { $set: { pending: 'publishing' } });
     await c.resources.updateMany({ deploymentId: { $eq: id }, pending: { $exists: true } }, { $unset: { pending: '' } });
     await c.definitions.updateMany({ deploymentId: { $eq: id }, pending: { $exists: true } }, { $unset: { pending: '' } });
-    await c.deployments.updateOne({ _id: { $eq: id } }, { $unset: { pending: '' } });
+    await c.deployments.updateOne(byId(id), { $unset: { pending: '' } });
   }
 
   private async rollBack(id: string): Promise<void> {

@@ -39,6 +39,15 @@ export function isoUtc(value: string | null): string | null {
   return Number.isNaN(ms) ? value : new Date(ms).toISOString();
 }
 
+/**
+ * The filter for one document by id. A string is always a literal (it cannot be an operator), and
+ * this exact shape `{ _id: "…" }` is the only filter FerretDB 1.x's SQLite backend answers from
+ * its primary key instead of scanning and decoding the whole collection; anything else goes
+ * through `$eq`.
+ */
+export const byId = (id: string): { _id: string } =>
+  (typeof id === 'string' ? { _id: id } : ({ _id: { $eq: id } } as unknown as { _id: string }));
+
 /** Unambiguous id from several parts (e.g. a subscription id is unique only within its instance). */
 export const compositeId = (...parts: string[]): string => JSON.stringify(parts);
 
@@ -145,7 +154,9 @@ export const timerFromDoc = (d: Doc): TimerRecord => ({
         handler: d.handler as string, retries: d.retries === null || d.retries === undefined ? 0 : Number(d.retries),
         retryCycle: strOrNull(d.retryCycle), exceptionMessage: strOrNull(d.exceptionMessage), failedAt: strOrNull(d.failedAt),
       }
-    : {}),
+    : d.retries !== null && d.retries !== undefined
+      ? { retries: Number(d.retries) } // a schedule: occurrences left
+      : {}),
 });
 
 // History.

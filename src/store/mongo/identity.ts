@@ -8,7 +8,7 @@
 import type { Collection } from 'mongodb';
 import { Conflict, NotFound, ValidationError } from '../../errors.ts';
 import type { GroupQuery, GroupRecord, IdentityStore, TokenRecord, UserQuery, UserRecord } from '../identityStore.ts';
-import { compositeId, type Doc } from './docs.ts';
+import { byId, compositeId, type Doc } from './docs.ts';
 import { domainError } from './errors.ts';
 import type { Collections } from './schema.ts';
 
@@ -51,7 +51,7 @@ export class MongoIdentity implements IdentityStore {
   constructor(private readonly c: Collections) {}
 
   private async exists(coll: Collection<Doc>, id: string): Promise<boolean> {
-    return (await coll.findOne({ _id: { $eq: id } }, { projection: { _id: 1 } })) !== null;
+    return (await coll.findOne(byId(id), { projection: { _id: 1 } })) !== null;
   }
 
   private async memberIds(field: 'userId' | 'groupId', by: 'groupId' | 'userId', value: string): Promise<string[]> {
@@ -74,7 +74,7 @@ export class MongoIdentity implements IdentityStore {
   // Users.
 
   async getUser(id: string): Promise<UserRecord | undefined> {
-    const d = await this.c.users.findOne({ _id: { $eq: id } });
+    const d = await this.c.users.findOne(byId(id));
     return d ? toUser(d) : undefined;
   }
 
@@ -88,12 +88,12 @@ export class MongoIdentity implements IdentityStore {
 
   async updateUser(user: UserRecord): Promise<void> {
     const { _id, ...fields } = userDoc(user);
-    const result = await this.c.users.updateOne({ _id: { $eq: _id } }, { $set: fields });
+    const result = await this.c.users.updateOne(byId(_id), { $set: fields });
     if (result.matchedCount === 0) throw new NotFound(`User with id '${user.id}' does not exist`);
   }
 
   async deleteUser(id: string): Promise<void> {
-    const result = await this.c.users.deleteOne({ _id: { $eq: id } });
+    const result = await this.c.users.deleteOne(byId(id));
     await this.c.memberships.deleteMany({ userId: { $eq: id } });
     await this.c.tokens.deleteMany({ userId: { $eq: id } });
     if (result.deletedCount === 0) throw new NotFound(`User with id '${id}' does not exist`);
@@ -110,7 +110,7 @@ export class MongoIdentity implements IdentityStore {
   // Groups.
 
   async getGroup(id: string): Promise<GroupRecord | undefined> {
-    const d = await this.c.groups.findOne({ _id: { $eq: id } });
+    const d = await this.c.groups.findOne(byId(id));
     return d ? toGroup(d) : undefined;
   }
 
@@ -123,12 +123,12 @@ export class MongoIdentity implements IdentityStore {
   }
 
   async updateGroup(group: GroupRecord): Promise<void> {
-    const result = await this.c.groups.updateOne({ _id: { $eq: group.id } }, { $set: { name: group.name, type: group.type } });
+    const result = await this.c.groups.updateOne(byId(group.id), { $set: { name: group.name, type: group.type } });
     if (result.matchedCount === 0) throw new NotFound(`Group with id '${group.id}' does not exist`);
   }
 
   async deleteGroup(id: string): Promise<void> {
-    const result = await this.c.groups.deleteOne({ _id: { $eq: id } });
+    const result = await this.c.groups.deleteOne(byId(id));
     await this.c.memberships.deleteMany({ groupId: { $eq: id } });
     if (result.deletedCount === 0) throw new NotFound(`Group with id '${id}' does not exist`);
   }
@@ -162,7 +162,7 @@ export class MongoIdentity implements IdentityStore {
   /** Removing a membership that does not exist is a no-op; an unknown user or group is NotFound. */
   async removeMembership(groupId: string, userId: string): Promise<void> {
     await this.assertUserAndGroup(groupId, userId);
-    await this.c.memberships.deleteOne({ _id: { $eq: compositeId(groupId, userId) } });
+    await this.c.memberships.deleteOne(byId(compositeId(groupId, userId)));
   }
 
   async groupsOf(userId: string): Promise<string[]> {
@@ -183,12 +183,12 @@ export class MongoIdentity implements IdentityStore {
   }
 
   async findToken(hash: string): Promise<TokenRecord | undefined> {
-    const d = await this.c.tokens.findOne({ _id: { $eq: hash } });
+    const d = await this.c.tokens.findOne(byId(hash));
     return d ? toToken(d) : undefined;
   }
 
   /** Deleting an unknown token is a no-op. */
   async deleteToken(hash: string): Promise<void> {
-    await this.c.tokens.deleteOne({ _id: { $eq: hash } });
+    await this.c.tokens.deleteOne(byId(hash));
   }
 }

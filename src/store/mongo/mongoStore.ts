@@ -19,10 +19,13 @@ import type {
 } from '../store.ts';
 import { Deployments } from './deployments.ts';
 import * as docs from './docs.ts';
-import type { Doc } from './docs.ts';
+import { byId, type Doc } from './docs.ts';
 import { domainError } from './errors.ts';
 import { MongoIdentity } from './identity.ts';
-import { OutboxApplier, outboxOf } from './outbox.ts';
+import { MongoInbox } from './inbox.ts';
+import type { InboxStore } from '../../notifications/inboxStore.ts';
+import { OutboxApplier, outboxOf, projectionsOf, type Projections } from './outbox.ts';
+import { Schedules } from './schedules.ts';
 import * as q from './queries.ts';
 import { ensureIndexes, openCollections, type Collections } from './schema.ts';
 
@@ -55,7 +58,9 @@ interface Open {
   c: Collections;
   outbox: OutboxApplier;
   deployments: Deployments;
+  schedules: Schedules;
   identity: MongoIdentity;
+  inbox: MongoInbox;
 }
 
 /** Programming errors in a commit (not conflicts): the caller built an inconsistent record. */
@@ -89,9 +94,15 @@ export class MongoStore implements Store {
       const client = new MongoClient(this.options.url);
       try {
         await client.connect();
-        const c = openCollections(client.db(this.dbName));
+        const db = client.db(this.dbName);
+        const c = openCollections(db);
         await ensureIndexes(c);
-        return { client, c, outbox: new OutboxApplier(c), deployments: new Deployments(c), identity: new MongoIdentity(c) };
+        const inbox = new MongoInbox(db);
+        await inbox.init();
+        return {
+          client, c, outbox: new OutboxApplier(c, this.log), deployments: new Deployments(c), schedules: new Schedules(c),
+          identity: new MongoIdentity(c), inbox,
+        };
       } catch (err) {
         await client.close().catch(() => undefined);
         throw err;
@@ -117,13 +128,21 @@ export class MongoStore implements Store {
     return this.open;
   }
 
+  /** Notification inbox and dead letters (MongoInbox), in the same database. */
+  get inbox(): InboxStore {
+    return this.o.inbox;
+  }
+
   private get c(): Collections {
     return this.o.c;
   }
 
-  /** Applies every outbox left by an interrupted commit; returns how many. Safe to run any time, from any process. */
+  /**
+   * The crash sweeper: applies every outbox an interrupted commit left (instances, and schedule
+   * replacements); returns how many. Safe to run at any time, from any process.
+   */
   async sweepOutboxes(): Promise<number> {
-    return this.o.outbox.sweep();
+    return (await this.o.outbox.sweep()) + (await this.o.schedules.sweep());
   }
 
   private async page<T>(coll: keyof Collections, filter: q.Query, sort: q.SortSpec, page: q.Paging, map: (d: Doc) => T): Promise<T[]> {
@@ -139,8 +158,8 @@ export class MongoStore implements Store {
   }
 
   async getDeployment(id: string): Promise<DeploymentRecord | undefined> {
-    const d = await this.c.deployments.findOne({ _id: { $eq: id }, ...q.NOT_PENDING });
-    return d ? docs.deploymentFromDoc(d) : undefined;
+    const d = await this.c.deployments.findOne(byId(id));
+    return d && d.pending === undefined ? docs.deploymentFromDoc(d) : undefined;
   }
 
   async findDeployments(query: DeploymentQuery): Promise<DeploymentRecord[]> {
@@ -161,8 +180,8 @@ export class MongoStore implements Store {
   }
 
   async getDefinition(id: string): Promise<DefinitionRecord | undefined> {
-    const d = await this.c.definitions.findOne({ _id: { $eq: id }, ...q.NOT_PENDING });
-    return d ? docs.definitionFromDoc(d) : undefined;
+    const d = await this.c.definitions.findOne(byId(id));
+    return d && d.pending === undefined ? docs.definitionFromDoc(d) : undefined;
   }
 
   private readonly latestDefinitionIds = async (keyFilter: q.Query): Promise<string[]> => {
@@ -202,7 +221,7 @@ export class MongoStore implements Store {
   // Instances.
 
   async getInstance(id: string): Promise<InstanceRecord | undefined> {
-    const d = await this.c.instances.findOne({ _id: { $eq: id } }, { projection: docs.INSTANCE_PROJECTION });
+    const d = await this.c.instances.findOne(byId(id), { projection: docs.INSTANCE_PROJECTION });
     return d ? docs.instanceFromDoc(d) : undefined;
   }
 
@@ -212,6 +231,8 @@ export class MongoStore implements Store {
     const id = instance.id;
     const doc: Doc = { ...docs.instanceToDoc(instance), outbox: JSON.stringify(outboxOf(commit)), hasOutbox: true };
 
+    // The projections known to be stored, so that only changes are written (unknown after a crash).
+    let applied: Projections | undefined = { tasks: [], subscriptions: [], timers: [] };
     if (expectedVersion === 0) {
       try {
         await this.c.instances.insertOne(doc);
@@ -220,11 +241,16 @@ export class MongoStore implements Store {
       }
     } else {
       const conflict = () => new VersionConflict(`process instance ${id} was modified concurrently (expected version ${expectedVersion})`);
-      const stored = await this.c.instances.findOne({ _id: { $eq: id } }, { projection: { version: 1, outbox: 1 } });
+      const stored = await this.c.instances.findOne(byId(id), { projection: { version: 1, outbox: 1, tasks: 1, subscriptions: 1, timers: 1 } });
       if (!stored || stored.version !== expectedVersion) throw conflict();
-      // An outbox an interrupted commit left behind: its history and follow-ups must not be lost
-      // when this write replaces it (its projections are superseded by this commit's).
-      if (typeof stored.outbox === 'string') await this.o.outbox.applyEffects(id, stored.version, JSON.parse(stored.outbox));
+      if (typeof stored.outbox === 'string') {
+        // An outbox an interrupted commit left behind: its history and follow-ups must not be lost
+        // when this write replaces it (its projections are superseded by this commit's).
+        await this.o.outbox.applyEffects(id, stored.version, JSON.parse(stored.outbox));
+        applied = undefined;
+      } else {
+        applied = projectionsOf(stored);
+      }
       let matched: number;
       try {
         matched = (await this.c.instances.replaceOne({ _id: { $eq: id }, version: { $eq: expectedVersion } }, doc)).matchedCount;
@@ -239,7 +265,7 @@ export class MongoStore implements Store {
     // the next commit of this instance or by sweepOutboxes().
     try {
       await this.options.faults?.afterInstanceWrite?.(id, instance.version);
-      await this.o.outbox.apply(doc);
+      await this.o.outbox.apply(doc, applied);
     } catch (err) {
       this.log(`mongo store: commit of ${id} v${instance.version} is durable, its outbox is left for the sweeper: ${(err as Error).message}`);
     }
@@ -278,7 +304,7 @@ export class MongoStore implements Store {
   // Projections.
 
   async getTask(id: string): Promise<TaskRecord | undefined> {
-    const d = await this.c.tasks.findOne({ _id: { $eq: id } });
+    const d = await this.c.tasks.findOne(byId(id));
     return d ? docs.taskFromDoc(d) : undefined;
   }
 
@@ -308,6 +334,10 @@ export class MongoStore implements Store {
     return d ? (d.dueAt as string) : undefined;
   }
 
+  async replaceSchedules(owner: string, timers: TimerRecord[]): Promise<TimerRecord[]> {
+    return this.o.schedules.replace(owner, timers);
+  }
+
   async findJobs(query: JobQuery): Promise<TimerRecord[]> {
     return this.page('timers', q.jobFilter(query), q.TIMER_SORT, q.paging(query), docs.timerFromDoc);
   }
@@ -319,7 +349,7 @@ export class MongoStore implements Store {
   // Settings.
 
   async getSetting(key: string): Promise<unknown | undefined> {
-    const d = await this.c.settings.findOne({ _id: { $eq: key } });
+    const d = await this.c.settings.findOne(byId(key));
     return d ? docs.fromJson(d.value) : undefined;
   }
 
@@ -327,7 +357,7 @@ export class MongoStore implements Store {
   async setSetting(key: string, value: unknown): Promise<void> {
     const json = JSON.stringify(value);
     for (let attempt = 0; ; attempt++) {
-      if ((await this.c.settings.updateOne({ _id: { $eq: key } }, { $set: { value: json } })).matchedCount > 0) return;
+      if ((await this.c.settings.updateOne(byId(key), { $set: { value: json } })).matchedCount > 0) return;
       try {
         await this.c.settings.insertOne({ _id: key, value: json });
         return;
@@ -348,7 +378,7 @@ export class MongoStore implements Store {
   }
 
   async deleteFollowUp(id: string): Promise<void> {
-    await this.c.followUps.deleteOne({ _id: { $eq: id } });
+    await this.c.followUps.deleteOne(byId(id));
   }
 
   // History.

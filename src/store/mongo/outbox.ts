@@ -10,21 +10,26 @@
  * conditional on the committed version. Nothing here uses transactions or upserts.
  *
  * Applying is idempotent and never goes back in time:
- * - every document it writes carries `iv`, the instance version whose commit wrote it, and is only
- *   replaced by a version >= its own (`{ _id, iv: { $lte: V } }`), so a slow or repeated apply of an
- *   older outbox cannot overwrite newer history or projections;
- * - projections are replaced per instance (write the current set, delete the instance's others),
- *   and after writing them the applier re-reads the instance version: if a newer commit landed in
- *   the meantime, it re-applies that version's projections, so a stale apply cannot resurrect a
- *   task or timer a newer commit removed;
+ * - history documents carry `iv`, the instance version whose commit wrote them; they are inserted,
+ *   and an existing one is only replaced by a version >= its own (`{ _id, iv: { $lte: V } }`), so
+ *   a slow or repeated apply of an older outbox cannot overwrite newer history; an activity end
+ *   only closes a row that is still open;
+ * - projections are a function of the instance document: the applier makes the instance's task,
+ *   subscription and timer documents equal to the lists of the version it applies, then re-reads
+ *   the stored version, and if a newer commit landed meanwhile it repeats with that version. So a
+ *   stale apply (an older version's, finishing late) is always followed by its own repair, and
+ *   cannot leave a task or timer that a newer commit removed;
  * - follow-ups are inserted by id (duplicates ignored) and consumed ones deleted.
  * An outbox left by a crash is applied by the next commit of that instance before it writes (its
  * history and follow-ups; its projections are superseded) or by `sweep()`.
+ *
+ * Hot paths address documents by plain `_id` (see docs.ts `byId`): on FerretDB 1.x every other
+ * filter scans the collection.
  */
 import { ObjectId, type Collection } from 'mongodb';
 import type { ActivityHistoryRecord, FollowUpRecord, InstanceCommit, InstanceRecord, TaskHistoryRecord, VariableHistoryRecord } from '../store.ts';
 import {
-  activityToDoc, followUpToDoc, fromJson, subscriptionToDoc, taskHistoryToDoc, taskToDoc, timerToDoc,
+  activityToDoc, byId, followUpToDoc, fromJson, subscriptionToDoc, taskHistoryToDoc, taskToDoc, timerToDoc,
   variableHistoryToDoc, type Doc,
 } from './docs.ts';
 import { duplicateIndexes } from './errors.ts';
@@ -50,26 +55,32 @@ export function outboxOf(commit: InstanceCommit): Outbox {
   };
 }
 
+/** The projection lists of an instance version. */
+export type Projections = Pick<InstanceRecord, 'tasks' | 'subscriptions' | 'timers'>;
+
+export function projectionsOf(instanceDoc: Doc): Projections {
+  return { tasks: fromJson(instanceDoc.tasks), subscriptions: fromJson(instanceDoc.subscriptions), timers: fromJson(instanceDoc.timers) };
+}
+
 /** How often an applier follows newer versions before leaving the rest to their own committers. */
-const MAX_ROUNDS = 1;
+const MAX_ROUNDS = 10;
 
 export class OutboxApplier {
-  constructor(private readonly c: Collections) {}
+  constructor(private readonly c: Collections, private readonly log: (line: string) => void) {}
 
   /** History and follow-ups of the outbox written by version `version` of `instanceId`. */
   async applyEffects(instanceId: string, version: number, outbox: Outbox): Promise<void> {
     const { c } = this;
-    await writeGuarded(c.activityHistory, outbox.activityHistory.map((a) => activityToDoc(a, version)), version);
-    if (outbox.activityEnds.length > 0) {
-      await c.activityHistory.bulkWrite(outbox.activityEnds.map((e) => ({
-        updateOne: {
-          filter: { _id: { $eq: e.id }, instanceId: { $eq: instanceId }, endTime: { $eq: null }, iv: { $lte: version } },
-          update: { $set: { endTime: e.endTime, canceled: e.canceled, iv: version } },
-        },
-      })), { ordered: false });
+    await writeHistory(c.activityHistory, outbox.activityHistory.map((a) => activityToDoc(a, version)), version);
+    for (const end of outbox.activityEnds) {
+      // Read, then write by id: ends are monotonic (an ended row stays ended), so nothing a
+      // concurrent applier can do between the two makes this write wrong.
+      const row = await c.activityHistory.findOne(byId(end.id), { projection: { instanceId: 1, endTime: 1, iv: 1 } });
+      if (!row || row.instanceId !== instanceId || row.endTime !== null || Number(row.iv ?? 0) > version) continue;
+      await c.activityHistory.updateOne(byId(end.id), { $set: { endTime: end.endTime, canceled: end.canceled, iv: version } });
     }
-    await writeGuarded(c.taskHistory, outbox.taskHistory.map((t) => taskHistoryToDoc(t, version)), version);
-    await writeGuarded(c.variableHistory, outbox.variableHistory.map((v) => variableHistoryToDoc(v, version)), version);
+    await writeHistory(c.taskHistory, outbox.taskHistory.map((t) => taskHistoryToDoc(t, version)), version);
+    await writeHistory(c.variableHistory, outbox.variableHistory.map((v) => variableHistoryToDoc(v, version)), version);
     if (outbox.followUps.length > 0) {
       try {
         await c.followUps.insertMany(outbox.followUps.map((f) => followUpToDoc(f, new ObjectId())), { ordered: false });
@@ -78,28 +89,34 @@ export class OutboxApplier {
       }
     }
     if (outbox.consumedFollowUps.length > 0) {
-      await c.followUps.deleteMany({ _id: { $in: outbox.consumedFollowUps.map(String) } });
+      await c.followUps.bulkWrite(outbox.consumedFollowUps.map((id) => ({ deleteOne: { filter: byId(String(id)) } })), { ordered: false });
     }
   }
 
   /**
-   * Replaces the task, subscription and timer documents of the instance by the lists of
-   * `instanceDoc` (an instance document as stored), then follows newer versions (see above).
+   * Makes the instance's task, subscription and timer documents equal to the lists of
+   * `instanceDoc` (a stored instance document), then follows newer versions (see above).
+   * `applied`: the lists whose documents are known to be stored (the previous version's, when its
+   * apply completed): only the differences are written. Without it the stored set is read.
    */
-  async syncProjections(instanceDoc: Doc): Promise<void> {
+  async syncProjections(instanceDoc: Doc, applied?: Projections): Promise<void> {
     const id = instanceDoc._id;
-    let current: Doc | null = instanceDoc;
+    let current: Doc = instanceDoc;
+    let known = applied;
     for (let round = 0; round < MAX_ROUNDS; round++) {
-      await this.writeProjections(current);
-      const now: Doc | null = await this.c.instances.findOne({ _id: { $eq: id } }, { projection: { version: 1 } });
+      await this.writeProjections(current, known);
+      const now = await this.c.instances.findOne(byId(id), { projection: { version: 1 } });
       if (now && now.version === current.version) return;
-      current = now && await this.c.instances.findOne({ _id: { $eq: id } }, { projection: { outbox: 0 } });
-      if (!current) {
+      const next = now && await this.c.instances.findOne(byId(id), { projection: { outbox: 0 } });
+      if (!next) {
         // Purged meanwhile: whatever this apply wrote must not outlive the instance.
         for (const coll of [this.c.tasks, this.c.subscriptions, this.c.timers]) await coll.deleteMany({ instanceId: { $eq: id } });
         return;
       }
+      current = next;
+      known = undefined;
     }
+    this.log(`mongo store: projections of ${id} still moving after ${MAX_ROUNDS} rounds; left to the newer commits`);
   }
 
   /** Removes the outbox of version `version` (a later commit's outbox is never touched). */
@@ -112,10 +129,10 @@ export class OutboxApplier {
   }
 
   /** Applies and clears the outbox of a stored instance document (one with `outbox`). */
-  async apply(instanceDoc: Doc): Promise<boolean> {
+  async apply(instanceDoc: Doc, applied?: Projections): Promise<boolean> {
     const outbox = fromJson<Outbox | null>(instanceDoc.outbox);
     if (outbox) await this.applyEffects(instanceDoc._id, instanceDoc.version, outbox);
-    await this.syncProjections(instanceDoc);
+    await this.syncProjections(instanceDoc, applied);
     return this.clear(instanceDoc._id, instanceDoc.version);
   }
 
@@ -124,63 +141,76 @@ export class OutboxApplier {
     const pending = await this.c.instances.find({ hasOutbox: { $eq: true } }, { projection: { _id: 1 } }).toArray();
     let applied = 0;
     for (const { _id } of pending) {
-      const doc = await this.c.instances.findOne({ _id: { $eq: _id }, hasOutbox: { $eq: true } });
-      if (doc && await this.apply(doc)) applied++;
+      const doc = await this.c.instances.findOne(byId(_id));
+      if (doc?.hasOutbox === true && await this.apply(doc)) applied++;
     }
     return applied;
   }
 
-  private async writeProjections(instanceDoc: Doc): Promise<void> {
+  private async writeProjections(instanceDoc: Doc, known?: Projections): Promise<void> {
     const version: number = instanceDoc.version;
-    const instance = { tasks: fromJson(instanceDoc.tasks), subscriptions: fromJson(instanceDoc.subscriptions), timers: fromJson(instanceDoc.timers) } as
-      Pick<InstanceRecord, 'tasks' | 'subscriptions' | 'timers'>;
     const id = instanceDoc._id;
-    await replaceSet(this.c.tasks, id, instance.tasks.map((t) => taskToDoc(t, version)), version);
-    await replaceSet(this.c.subscriptions, id, instance.subscriptions.map((s, pos) => subscriptionToDoc(s, pos, instanceDoc.startTime, version)), version);
-    await replaceSet(this.c.timers, id, instance.timers.map((t) => timerToDoc(t, version)), version);
+    const lists = projectionsOf(instanceDoc);
+    const subscriptionDocs = (p: Projections) => p.subscriptions.map((s, pos) => subscriptionToDoc(s, pos, instanceDoc.startTime, version));
+    await replaceSet(this.c.tasks, id, lists.tasks.map((t) => taskToDoc(t, version)), known?.tasks.map((t) => taskToDoc(t, version)));
+    await replaceSet(this.c.subscriptions, id, subscriptionDocs(lists), known && subscriptionDocs(known));
+    await replaceSet(this.c.timers, id, lists.timers.map((t) => timerToDoc(t, version)), known?.timers.map((t) => timerToDoc(t, version)));
   }
 }
 
 /**
- * Writes `docs` (all with `iv: version`) unless a document with the same id was written by a later
- * version: replace the existing ones (guarded), insert the missing ones, and if an insert meets a
- * document created meanwhile, fall back to the guarded replace.
+ * Inserts history documents (all with `iv: version`); one that exists already is replaced unless
+ * a later version wrote it (a later record for the same id in one batch wins).
  */
-async function writeGuarded(coll: Collection<Doc>, docs: Doc[], version: number, known?: Map<string, number>): Promise<void> {
+async function writeHistory(coll: Collection<Doc>, docs: Doc[], version: number): Promise<void> {
   if (docs.length === 0) return;
-  const byId = new Map(docs.map((d) => [d._id, d])); // a later record for the same id wins
-  let existing = known;
-  if (!existing) {
-    const found = await coll.find({ _id: { $in: [...byId.keys()] } }, { projection: { iv: 1 } }).toArray();
-    existing = new Map(found.map((d) => [d._id, Number(d.iv ?? 0)]));
-  }
-  const replace: Doc[] = [];
-  const insert: Doc[] = [];
-  for (const [id, doc] of byId) {
-    const iv = existing.get(id);
-    if (iv === undefined) insert.push(doc);
-    else if (iv <= version) replace.push(doc);
-  }
-  const guardedReplace = (doc: Doc) => ({ replaceOne: { filter: { _id: { $eq: doc._id }, iv: { $lte: version } }, replacement: doc } });
-  if (replace.length > 0) await coll.bulkWrite(replace.map(guardedReplace), { ordered: false });
-  if (insert.length > 0) {
-    try {
-      await coll.insertMany(insert, { ordered: false });
-    } catch (err) {
-      const raced = duplicateIndexes(err).map((i) => insert[i]!);
-      if (raced.length > 0) await coll.bulkWrite(raced.map(guardedReplace), { ordered: false });
+  const list = [...new Map(docs.map((d) => [d._id, d])).values()];
+  try {
+    await coll.insertMany(list, { ordered: false });
+  } catch (err) {
+    const existing = duplicateIndexes(err).map((i) => list[i]!);
+    if (existing.length > 0) {
+      await coll.bulkWrite(existing.map((doc) => ({
+        replaceOne: { filter: { _id: { $eq: doc._id }, iv: { $lte: version } }, replacement: doc },
+      })), { ordered: false });
     }
   }
 }
 
-/** Makes `docs` the instance's documents in `coll`: guarded writes, then deletes the instance's others. */
-async function replaceSet(coll: Collection<Doc>, instanceId: string, docs: Doc[], version: number): Promise<void> {
-  const ids = docs.map((d) => d._id);
-  const found = await coll
-    .find(ids.length > 0 ? { $or: [{ instanceId: { $eq: instanceId } }, { _id: { $in: ids } }] } : { instanceId: { $eq: instanceId } }, { projection: { iv: 1, instanceId: 1 } })
-    .toArray();
-  await writeGuarded(coll, docs, version, new Map(found.map((d) => [d._id, Number(d.iv ?? 0)])));
-  const keep = new Set(ids);
-  const stale = found.filter((d) => d.instanceId === instanceId && !keep.has(d._id) && Number(d.iv ?? 0) <= version).map((d) => d._id);
-  if (stale.length > 0) await coll.deleteMany({ _id: { $in: stale }, instanceId: { $eq: instanceId }, iv: { $lte: version } });
+const same = (a: Doc, b: Doc): boolean => JSON.stringify(a) === JSON.stringify(b);
+
+/**
+ * Makes `docs` the instance's documents in `coll`, by id only: replace changed ones, insert new
+ * ones, delete the others. `previous`: the documents known to be stored, else they are looked up.
+ */
+export async function replaceSet(coll: Collection<Doc>, instanceId: string, docs: Doc[], previous?: Doc[]): Promise<void> {
+  let stored: Set<string>;
+  const unchanged = new Set<string>();
+  if (previous) {
+    const before = new Map(previous.map((d) => [d._id, d]));
+    stored = new Set(before.keys());
+    for (const doc of docs) if (before.has(doc._id) && same(before.get(doc._id)!, doc)) unchanged.add(doc._id);
+  } else {
+    stored = new Set((await coll.find({ instanceId: { $eq: instanceId } }, { projection: { _id: 1 } }).toArray()).map((d) => d._id));
+  }
+  const wanted = new Set(docs.map((d) => d._id));
+  const replace = docs.filter((d) => stored.has(d._id) && !unchanged.has(d._id));
+  const insert = docs.filter((d) => !stored.has(d._id));
+  const remove = [...stored].filter((id) => !wanted.has(id));
+
+  const replaceOps = (list: Doc[]) => list.map((doc) => ({ replaceOne: { filter: byId(doc._id), replacement: doc } }));
+  if (replace.length > 0) {
+    const result = await coll.bulkWrite(replaceOps(replace), { ordered: false });
+    // Some were not there after all (removed meanwhile): insert them (duplicates are the ones replaced).
+    if (result.matchedCount < replace.length) insert.push(...replace);
+  }
+  if (insert.length > 0) {
+    try {
+      await coll.insertMany(insert, { ordered: false });
+    } catch (err) {
+      const existing = duplicateIndexes(err).map((i) => insert[i]!).filter((d) => !replace.includes(d));
+      if (existing.length > 0) await coll.bulkWrite(replaceOps(existing), { ordered: false });
+    }
+  }
+  if (remove.length > 0) await coll.bulkWrite(remove.map((id) => ({ deleteOne: { filter: byId(id) } })), { ordered: false });
 }

@@ -23,6 +23,7 @@ export interface Collections {
   memberships: Collection<Doc>;
   tokens: Collection<Doc>;
   settings: Collection<Doc>;
+  schedules: Collection<Doc>;
 }
 
 const NAMES: Record<keyof Collections, string> = {
@@ -42,6 +43,7 @@ const NAMES: Record<keyof Collections, string> = {
   memberships: 'memberships',
   tokens: 'tokens',
   settings: 'settings',
+  schedules: 'schedules',
 };
 
 export function openCollections(db: Db): Collections {
@@ -112,6 +114,7 @@ const INDEXES: Partial<Record<keyof Collections, IndexDef[]>> = {
     { name: 'by_user', key: { userId: 1 } },
   ],
   tokens: [{ name: 'by_user', key: { userId: 1 } }],
+  schedules: [{ name: 'by_pending', key: { pending: 1 } }],
 };
 
 /**

@@ -16,6 +16,8 @@ import type {
 } from '../store.ts';
 import { checkCommit, writeCommit } from './commit.ts';
 import { SqliteIdentity } from './identity.ts';
+import { SqliteInbox } from './inbox.ts';
+import type { InboxStore } from '../../notifications/inboxStore.ts';
 import * as q from './queries.ts';
 import * as rows from './rows.ts';
 import { migrate } from './schema.ts';
@@ -30,6 +32,7 @@ export interface SqliteStoreOptions {
 export class SqliteStore implements Store {
   private db: Database.Database | undefined;
   private identity: SqliteIdentity | undefined;
+  private inboxStore: SqliteInbox | undefined;
   /** Prepared statements by SQL text; query shapes are bounded (lists bind as one JSON parameter). */
   private readonly statements = new Map<string, Database.Statement>();
 
@@ -47,12 +50,14 @@ export class SqliteStore implements Store {
       db.pragma('case_sensitive_like = ON');
       migrate(db);
       db.exec(SqliteIdentity.schema);
+      db.exec(SqliteInbox.schema);
     } catch (err) {
       db.close();
       throw err;
     }
     this.db = db;
     this.identity = new SqliteIdentity(db);
+    this.inboxStore = new SqliteInbox(db);
   }
 
   async close(): Promise<void> {
@@ -66,6 +71,12 @@ export class SqliteStore implements Store {
   private get conn(): Database.Database {
     if (!this.db) throw new Error('SqliteStore is not initialised (call init())');
     return this.db;
+  }
+
+  /** Notification inbox and dead letters, in the same database. */
+  get inbox(): InboxStore {
+    if (!this.inboxStore) throw new Error('SqliteStore is not initialised (call init())');
+    return this.inboxStore;
   }
 
   private get ids(): SqliteIdentity {
