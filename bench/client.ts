@@ -73,12 +73,14 @@ export async function serviceInstance(client: Client): Promise<number> {
 
 export interface LoadResult { instances: number; seconds: number; perSecond: number; completeMs: number[] }
 
-/** `count` instances by `clients` concurrent loops. */
-export async function runLoad(client: Client, count: number, clients: number): Promise<LoadResult> {
+/** `count` instances by `clients` concurrent loops; with several targets (API processes), loop k uses target k mod n. */
+export async function runLoad(target: Client | Client[], count: number, clients: number): Promise<LoadResult> {
+  const targets = Array.isArray(target) ? target : [target];
   let next = 0;
   const completeMs: number[] = [];
   const t0 = performance.now();
-  const loop = async () => {
+  const loop = async (_: unknown, k: number) => {
+    const client = targets[k % targets.length]!;
     while (next < count) {
       next++;
       completeMs.push(await serviceInstance(client));

@@ -18,7 +18,7 @@ const STORE_PHASES: Record<string, string> = {
   findTasks: 'route: store.findTasks',
   getInstance: 'engine: store.getInstance',
   getDefinition: 'engine: store.getDefinition',
-  commitInstance: 'engine: store.commitInstance (txn+fsync)',
+  commitInstance: 'engine: store.commitInstance (SQLite txn+fsync | Mongo write+outbox)',
   pendingFollowUps: 'engine: store.pendingFollowUps',
 };
 const SESSION_PHASES: Record<string, string> = {

@@ -20,3 +20,20 @@ export const PROCESS_XML = `<?xml version="1.0" encoding="UTF-8"?>
   </bpmn:process>
 </bpmn:definitions>
 `;
+
+/**
+ * The timer section's process: start → intermediate timer catch event (timeDate from the
+ * variable `due`, an ISO date-time) → end.
+ */
+export const TIMER_PROCESS_KEY = 'benchTimer';
+export const TIMER_PROCESS_XML = `<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:camunda="http://camunda.org/schema/1.0/bpmn" id="defs_${TIMER_PROCESS_KEY}" targetNamespace="http://bpmn.io/schema/bpmn">
+  <bpmn:process id="${TIMER_PROCESS_KEY}" name="Bench timer" isExecutable="true">
+    <bpmn:startEvent id="start"/>
+    <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="wait"/>
+    <bpmn:intermediateCatchEvent id="wait"><bpmn:timerEventDefinition><bpmn:timeDate>=date and time(due)</bpmn:timeDate></bpmn:timerEventDefinition></bpmn:intermediateCatchEvent>
+    <bpmn:sequenceFlow id="f2" sourceRef="wait" targetRef="end"/>
+    <bpmn:endEvent id="end"/>
+  </bpmn:process>
+</bpmn:definitions>
+`;

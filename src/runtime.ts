@@ -48,7 +48,8 @@ export interface RuntimeOptions {
 export async function createStore(config: Config): Promise<Store> {
   if (config.mongodbUrl) {
     const { MongoStore } = await import('./store/mongo/mongoStore.ts');
-    return new MongoStore({ url: config.mongodbUrl });
+    // The sweeper re-applies outboxes a crash left behind (every process runs one; they are idempotent).
+    return new MongoStore({ url: config.mongodbUrl, sweepIntervalMs: 60_000 });
   }
   fs.mkdirSync(config.dataDir, { recursive: true });
   return new SqliteStore({ file: path.join(config.dataDir, 'kim-engine.sqlite') });

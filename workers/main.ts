@@ -22,9 +22,11 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   const rt = await createRuntime({ config, runWorkers: true });
+  const where = `${config.mongodbUrl ? 'MongoDB' : 'SQLite'} store, timers from ${config.redisUrl.replace(/\/\/[^@]*@/, '//***@')}`;
+  console.log(`KIM worker starting (${where}); catching up on what fell due while no worker ran …`);
   await rt.engine.drainFollowUps();
   await rt.scheduler.start();
-  console.log(`KIM worker running (${config.mongodbUrl ? 'MongoDB' : 'SQLite'} store, timers from ${config.redisUrl.replace(/\/\/[^@]*@/, '//***@')})`);
+  console.log(`KIM worker running (${where})`);
 
   let stopping = false;
   const shutdown = (signal: string) => {

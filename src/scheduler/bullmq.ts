@@ -1,39 +1,32 @@
 /**
- * The distributed scheduler: one BullMQ delayed job per pending timer, on Redis.
+ * The distributed scheduler: one BullMQ delayed job per pending store record, on Redis. Timers go
+ * to the queue `kim-timers`, service-task jobs (records with a `handler`) to `kim-jobs`, each with
+ * its own worker (`bullmqQueues.ts`): a long-running handler never holds up a timer, and handler
+ * workers scale on their own (`jobConcurrency`). Both use the same processor, job ids and policy.
  *
- * - Job id = timer id + due time (`timerJobId`), so adding the same timer twice is a no-op, and a
- *   timer re-armed under the same id with a new due time gets a new job. (With the bare timer id,
- *   a timer re-armed from inside its own delivery would be lost: the old job is active, so
- *   `remove` cannot remove it, and the add of the new one is a no-op against the active job.)
+ * - Job id = record id + due time (`timerJobId`), so adding the same timer twice is a no-op, and a
+ *   timer re-armed under the same id with a new due time gets a new job (a job's retry too). (With
+ *   the bare record id, a timer re-armed from inside its own delivery would be lost: the old job is
+ *   active, so `remove` cannot remove it, and the add of the new one is a no-op against the active job.)
  * - Removing a timer removes its job; an active job cannot be removed, which is fine: its
- *   delivery runs the instance and finds nothing due.
- * - The store stays the truth. `start()` re-adds a job for every pending timer (the sweeper that
+ *   delivery runs the instance and finds nothing due. A service-task job whose retries ran out
+ *   (an incident) gets no job: it is never due until its retries are set again (a new due time).
+ * - The store stays the truth. `start()` re-adds a job for every pending record (the sweeper that
  *   repairs a sync lost in a crash), and `runDue()` delivers what the clock says is due even when
  *   Redis's wall clock disagrees (the controlled clock of tests and demos runs ahead of it).
- * - The processor re-delays a job that arrives before its timer is due by the clock (clock skew
+ * - The processor re-delays a job that arrives before it is due by the clock (clock skew
  *   between processes, a controlled clock behind Redis's time), so an early delivery is not lost.
  */
-import { DelayedError, Queue, QueueEvents, Worker, type Job } from 'bullmq';
+import { DelayedError, type Job, type Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { isRefreshable, type Clock } from '../clock.ts';
 import type { Store, TimerRecord } from '../store/store.ts';
-import { TIMER_QUEUE } from './queues.ts';
+import { PAGE, SchedulerQueue, timerJobId, type Outcome, type RedisConnection, type TimerJob, type TimerJobResult } from './bullmqQueues.ts';
+import { JOB_QUEUE, TIMER_QUEUE } from './queues.ts';
 import type { FireTimers, Scheduler, TimerChange } from './scheduler.ts';
 
-export { TIMER_QUEUE } from './queues.ts';
-
-/** The payload of a timer job. */
-export interface TimerJob {
-  instanceId: string;
-  timerId: string;
-  /** ISO time the timer is due. */
-  dueAt: string;
-}
-
-/** What a processed timer job returns (BullMQ keeps it as the job's return value). */
-export interface TimerJobResult {
-  instanceId: string;
-}
+export { JOB_QUEUE, TIMER_QUEUE } from './queues.ts';
+export { timerJobId, type RedisConnection, type TimerJob, type TimerJobResult } from './bullmqQueues.ts';
 
 export interface BullmqSchedulerOptions {
   /** `redis://[user:password@]host:port[/db]` (or `rediss://` for TLS). */
@@ -43,16 +36,18 @@ export interface BullmqSchedulerOptions {
   fire: FireTimers;
   /** BullMQ key prefix (default `bull`); tests use a unique one each. */
   prefix?: string;
-  /** Whether this process runs a timer worker (API processes of the distributed profile do not, unless told to). */
+  /** Whether this process runs the timer and service-task workers (API processes of the distributed profile do not, unless told to). */
   runWorker: boolean;
-  /** Jobs this process's worker runs at once (default 1: due timers are delivered in due order). */
+  /** Timer jobs this process's timer worker runs at once (default 1: due timers are delivered in due order). */
   concurrency?: number;
+  /** Service-task jobs this process's job worker runs at once (default 4: handlers may be slow, and need no order). */
+  jobConcurrency?: number;
   /** How long `runDue` waits for the jobs it made due before giving up with a log line (default 120 s). */
   runDueTimeoutMs?: number;
   log?: (line: string) => void;
 }
 
-/** Job options of every timer job. */
+/** Job options of every timer and service-task job. */
 const JOB_OPTIONS = {
   removeOnComplete: true,
   removeOnFail: 1000,
@@ -62,32 +57,9 @@ const JOB_OPTIONS = {
 
 /** Far enough in the future to list every pending timer. */
 const END_OF_TIME = '9999-12-31T23:59:59.999Z';
-const PAGE = 500;
-/** A backstop for a lost event: how often `runDue` looks at the jobs it still waits for. */
-const POLL_MS = 1000;
 
-/** States in which a job has not been delivered yet (or is being delivered). */
-const UNDELIVERED = new Set(['waiting', 'active', 'prioritized', 'waiting-children', 'paused']);
-
-/**
- * The deterministic BullMQ job id of a timer: `<timer id>@<due time in ms>`, with `%` and `:`
- * percent-encoded (BullMQ job ids may not contain `:`; the encoding keeps distinct ids distinct).
- */
-export function timerJobId(timer: Pick<TimerRecord, 'id' | 'dueAt'>): string {
-  const enc = (s: string) => s.replace(/%/g, '%25').replace(/:/g, '%3A');
-  const ms = Date.parse(timer.dueAt);
-  return `${enc(timer.id)}@${Number.isNaN(ms) ? enc(timer.dueAt) : ms}`;
-}
-
-/** The connection options BullMQ and ioredis both take. */
-export interface RedisConnection {
-  host: string;
-  port: number;
-  db?: number;
-  username?: string;
-  password?: string;
-  tls?: Record<string, unknown>;
-}
+/** A service-task job whose retries ran out: an incident, never due. */
+const isIncident = (t: TimerRecord) => !!t.handler && (t.retries ?? 1) <= 0;
 
 /** `redis://user:pass@host:port/db` → connection options for BullMQ and ioredis. */
 export function parseRedisUrl(url: string): RedisConnection {
@@ -126,9 +98,9 @@ export async function checkEvictionPolicy(connection: RedisConnection, log: (lin
 }
 
 /**
- * The timer job processor: runs the instance (`fire`), which completes whatever is due; a
- * duplicate delivery finds nothing due. With a clock, a job that arrives before its timer is due
- * by that clock is put back into the delayed set for the remaining time instead of running.
+ * The processor of timer and service-task jobs: runs the instance (`fire`), which completes
+ * whatever is due; a duplicate delivery finds nothing due. With a clock, a job that arrives before
+ * it is due by that clock is put back into the delayed set for the remaining time instead of running.
  */
 export function timerProcessor(fire: FireTimers, opts: { clock?: Clock } = {}) {
   return async (job: Job<TimerJob, TimerJobResult>, token?: string): Promise<TimerJobResult> => {
@@ -147,21 +119,17 @@ export function timerProcessor(fire: FireTimers, opts: { clock?: Clock } = {}) {
   };
 }
 
-type Outcome = 'delivered' | 'failed' | 'retrying' | 'closed';
-
 export class BullmqScheduler implements Scheduler {
-  /** The timer queue (exposed for tests and administration). */
+  /** The timer queue `kim-timers` (exposed for tests and administration). */
   readonly queue: Queue<TimerJob, TimerJobResult>;
+  /** The service-task job queue `kim-jobs` (exposed for tests and administration). */
+  readonly jobQueue: Queue<TimerJob, TimerJobResult>;
+  private readonly timers: SchedulerQueue;
+  private readonly jobs: SchedulerQueue;
   private readonly connection: RedisConnection;
   private readonly log: (line: string) => void;
-  private worker: Worker<TimerJob, TimerJobResult> | null = null;
-  private events: Promise<QueueEvents> | null = null;
   /** Per instance, the last sync: syncs of one instance apply in commit order. */
   private readonly chains = new Map<string, Promise<void>>();
-  /** Jobs `runDue` waits for: job id → resolvers. */
-  private readonly watched = new Map<string, Array<(o: Outcome) => void>>();
-  private poll: NodeJS.Timeout | null = null;
-  private polling: Promise<void> | null = null;
   private running: Promise<number> | null = null;
   private started = false;
   private closed = false;
@@ -170,8 +138,11 @@ export class BullmqScheduler implements Scheduler {
   constructor(private readonly opts: BullmqSchedulerOptions) {
     this.connection = parseRedisUrl(opts.redisUrl);
     this.log = opts.log ?? ((l) => console.error(l));
-    this.queue = new Queue<TimerJob, TimerJobResult>(TIMER_QUEUE, { connection: { ...this.connection }, prefix: opts.prefix });
-    this.queue.on('error', (err) => this.log(`scheduler: timer queue: ${err.message}`));
+    const common = { connection: this.connection, prefix: opts.prefix, clock: opts.clock, jobOptions: JOB_OPTIONS, log: this.log, closed: () => this.closed };
+    this.timers = new SchedulerQueue({ ...common, name: TIMER_QUEUE, label: 'timer' });
+    this.jobs = new SchedulerQueue({ ...common, name: JOB_QUEUE, label: 'service-task' });
+    this.queue = this.timers.queue;
+    this.jobQueue = this.jobs.queue;
   }
 
   async start(): Promise<void> {
@@ -187,19 +158,12 @@ export class BullmqScheduler implements Scheduler {
         await this.settled(instanceId);
         return result;
       }, { clock: this.opts.clock });
-      this.worker = new Worker<TimerJob, TimerJobResult>(TIMER_QUEUE, processor, {
-        connection: { ...this.connection, maxRetriesPerRequest: null },
-        prefix: this.opts.prefix,
-        concurrency: this.opts.concurrency ?? 1,
-      });
-      this.worker.on('error', (err) => this.log(`scheduler: timer worker: ${err.message}`));
-      this.worker.on('failed', (job, err) => {
-        if (job) this.log(`timer job ${job.id} (instance ${job.data.instanceId}) failed, attempt ${job.attemptsMade}: ${err.message}`);
-      });
+      this.timers.startWorker(processor, this.opts.concurrency ?? 1);
+      this.jobs.startWorker(processor, this.opts.jobConcurrency ?? 4);
       // Catch up on what fell due while stopped, in due order, and wait for it (as the embedded scheduler does).
       await this.runDue();
     } else {
-      // Make the due ones run now, in due order; another process's worker delivers them.
+      // Make the due ones run now, in due order; another process's workers deliver them.
       await this.enqueueDue(await this.pending(this.nowIso()));
     }
   }
@@ -216,24 +180,26 @@ export class BullmqScheduler implements Scheduler {
     return run;
   }
 
-  /** Removals first (a re-armed timer keeps its timer id), then additions in due order. */
+  /** Removals first (a re-armed timer keeps its record id), then additions in due order, each on its record's queue. */
   private async apply(change: TimerChange): Promise<void> {
-    await Promise.all(change.removed.map((t) => this.queue.remove(timerJobId(t))));
-    if (this.closed || !change.added.length) return;
-    await this.queue.addBulk(sortByDue(change.added).map((t) => this.jobOf(t)));
+    await Promise.all(change.removed.map((t) => this.queueOf(t).remove(t)));
+    const added = change.added.filter((t) => !isIncident(t));
+    if (this.closed || !added.length) return;
+    await Promise.all(this.split(added).map(([q, records]) => q.add(records)));
   }
 
-  private jobOf(t: TimerRecord, delay = Math.max(0, Date.parse(t.dueAt) - this.opts.clock.now())) {
-    return {
-      name: 'timer',
-      data: { instanceId: t.instanceId, timerId: t.id, dueAt: t.dueAt },
-      opts: { ...JOB_OPTIONS, jobId: timerJobId(t), delay: Number.isFinite(delay) ? delay : 0 },
-    };
+  /** The queue a record's job lives on: service-task jobs (with a handler) on `kim-jobs`, timers on `kim-timers`. */
+  private queueOf(t: TimerRecord): SchedulerQueue {
+    return t.handler ? this.jobs : this.timers;
   }
 
-  private async addNow(timer: TimerRecord): Promise<void> {
-    const job = this.jobOf(timer, 0);
-    await this.queue.add(job.name, job.data, job.opts);
+  /** The records of each queue, in their order (queues without records left out). */
+  private split(records: TimerRecord[]): Array<[SchedulerQueue, TimerRecord[]]> {
+    const parts: Array<[SchedulerQueue, TimerRecord[]]> = [
+      [this.timers, records.filter((t) => !t.handler)],
+      [this.jobs, records.filter((t) => t.handler)],
+    ];
+    return parts.filter(([, part]) => part.length > 0);
   }
 
   /** Waits for the syncs in flight (of one instance, or all). */
@@ -247,7 +213,7 @@ export class BullmqScheduler implements Scheduler {
   }
 
   /**
-   * Every pending timer due by `until`, earliest first. The port has no cursor, so pages grow
+   * Every pending record due by `until`, earliest first. The port has no cursor, so pages grow
    * and what was already seen (by due time and id) is skipped.
    */
   private async pending(until: string, each?: (page: TimerRecord[]) => Promise<void>): Promise<TimerRecord[]> {
@@ -266,76 +232,25 @@ export class BullmqScheduler implements Scheduler {
   }
 
   /**
-   * The sweeper: a job for every pending timer that is not due yet (adding is idempotent; a
-   * failed job with the same id is replaced). Due timers are made to run by `enqueueDue`.
+   * The sweeper: a job for every pending record that is not due yet, on its queue (adding is
+   * idempotent; a failed job with the same id is replaced). Due ones are made to run by
+   * `enqueueDue`. A service-task job left on the timer queue by a version that kept them there
+   * is removed from it (an active one is left: its delivery finds nothing more to do).
    */
   private async reconcile(): Promise<void> {
-    const failed = new Set((await this.queue.getFailed(0, -1)).map((j) => j.id));
+    const [failedTimers, failedJobs] = await Promise.all([this.timers.failedIds(), this.jobs.failedIds()]);
     const now = this.opts.clock.now();
     await this.pending(END_OF_TIME, async (page) => {
+      const jobs = page.filter((t) => t.handler);
+      await Promise.all(jobs.map((t) => this.timers.remove(t)));
       const future = page.filter((t) => Date.parse(t.dueAt) > now);
-      if (!future.length) return;
-      const stale = future.filter((t) => failed.has(timerJobId(t)));
-      await Promise.all(stale.map((t) => this.queue.remove(timerJobId(t))));
-      await this.queue.addBulk(future.map((t) => this.jobOf(t)));
+      await Promise.all(this.split(future).map(([q, records]) => q.repair(records, q === this.jobs ? failedJobs : failedTimers)));
     });
   }
 
-  /**
-   * Makes the jobs of due timers run now, in due order (delay-0 jobs run in insertion order):
-   * a delayed job is promoted, a waiting one is queued again behind the earlier ones, a missing,
-   * failed or finished one is added afresh. States and jobs are read a page at a time; the moves
-   * are made one by one, in due order. Returns the job ids.
-   */
-  private async enqueueDue(due: TimerRecord[]): Promise<string[]> {
-    const ids = due.map(timerJobId);
-    for (let i = 0; i < due.length && !this.closed; i += PAGE) {
-      const page = due.slice(i, i + PAGE);
-      const states = await Promise.all(page.map((t) => this.queue.getJobState(timerJobId(t))));
-      const jobs = await Promise.all(page.map((t, k) => (states[k] === 'delayed' ? this.queue.getJob(timerJobId(t)) : undefined)));
-      // Promotions are sent without waiting for each reply: one connection keeps them in order.
-      // Anything else first lets the promotions sent so far land, so the order holds throughout.
-      let promotions: Array<Promise<TimerRecord | null>> = [];
-      const flush = async () => {
-        const raced = (await Promise.all(promotions)).filter((t): t is TimerRecord => t !== null);
-        promotions = [];
-        for (const timer of raced) await this.makeRunnable(timer); // raced (BullMQ promoted it, a worker took it …): look again
-      };
-      for (let k = 0; k < page.length && !this.closed; k++) {
-        const timer = page[k]!;
-        const state = states[k]!;
-        const job = jobs[k];
-        if (state === 'delayed' && job) {
-          promotions.push(job.promote().then(() => null, () => timer));
-          continue;
-        }
-        await flush();
-        if (state === 'waiting') {
-          // Re-queue behind the earlier ones (if a worker took it meanwhile, it runs now anyway).
-          if ((await this.queue.remove(timerJobId(timer))) === 1) await this.addNow(timer);
-        } else if (!UNDELIVERED.has(state)) {
-          await this.makeRunnable(timer);
-        }
-      }
-      await flush();
-    }
-    return ids;
-  }
-
-  /** One timer's job, made to run now whatever state it is in (the slow path of `enqueueDue`). */
-  private async makeRunnable(timer: TimerRecord): Promise<void> {
-    const id = timerJobId(timer);
-    for (let attempt = 0; attempt < 5; attempt++) {
-      const state = await this.queue.getJobState(id);
-      if (UNDELIVERED.has(state)) return;
-      if (state === 'delayed') {
-        await (await this.queue.getJob(id))?.promote().catch(() => undefined);
-      } else {
-        if (state !== 'unknown') await this.queue.remove(id); // completed or failed: a fresh job with fresh attempts
-        await this.addNow(timer);
-      }
-    }
-    this.log(`scheduler: could not make timer job ${id} run now`);
+  /** Makes the jobs of due records run now, in due order on each queue. */
+  private async enqueueDue(due: TimerRecord[]): Promise<void> {
+    await Promise.all(this.split(due).map(([q, records]) => q.enqueueDue(records)));
   }
 
   runDue(): Promise<number> {
@@ -348,9 +263,9 @@ export class BullmqScheduler implements Scheduler {
   }
 
   /**
-   * Rounds of: make every due timer's job run now, wait until each was delivered (or failed an
-   * attempt), again until nothing is due or nothing moved. Counts instances run, as the embedded
-   * scheduler does.
+   * Rounds of: make every due record's job run now (timers and service-task jobs alike, each on its
+   * queue), wait until each was delivered (or failed an attempt), again until nothing is due or
+   * nothing moved. Counts instances run, as the embedded scheduler does.
    */
   private async deliverDue(): Promise<number> {
     let fired = 0;
@@ -360,15 +275,20 @@ export class BullmqScheduler implements Scheduler {
       const due = await this.pending(this.nowIso());
       if (!due.length) break;
       const ids = due.map(timerJobId);
-      // A timer that could not advance its instance stays due: stop instead of spinning.
+      // A record that could not advance its instance stays due: stop instead of spinning.
       if (previous && ids.every((id) => previous!.has(id))) break;
       previous = new Set(ids);
-      await this.queueEvents();
+      const parts = this.split(due);
+      // Listen for completions (of any worker, in any process) before anything is made to run.
+      await Promise.all(parts.map(([q]) => q.ready()));
       await this.enqueueDue(due);
-      const outcomes = await this.waitFor(ids);
+      const timeoutMs = this.opts.runDueTimeoutMs ?? 120_000;
+      const outcomes: Outcome[][] = await Promise.all(parts.map(([q, records]) => q.waitFor(records.map(timerJobId), timeoutMs)));
       const instances = new Set<string>();
-      due.forEach((t, i) => {
-        if (outcomes[i] === 'delivered') instances.add(t.instanceId);
+      parts.forEach(([, records], p) => {
+        records.forEach((t, i) => {
+          if (outcomes[p]![i] === 'delivered') instances.add(t.instanceId);
+        });
       });
       fired += instances.size;
       await this.settled();
@@ -376,98 +296,19 @@ export class BullmqScheduler implements Scheduler {
     return fired;
   }
 
-  /** QueueEvents (any worker's completions, in any process), created on first use. */
-  private queueEvents(): Promise<QueueEvents> {
-    this.events ??= (async () => {
-      const events = new QueueEvents(TIMER_QUEUE, { connection: { ...this.connection, maxRetriesPerRequest: null }, prefix: this.opts.prefix });
-      events.on('error', (err) => this.log(`scheduler: timer events: ${err.message}`));
-      // Completion and final failure settle a job; back in the delayed set or removed is looked at (a retry, a cancellation).
-      events.on('completed', ({ jobId }) => this.resolve(jobId, 'delivered'));
-      events.on('failed', ({ jobId }) => this.resolve(jobId, 'failed'));
-      const recheck = ({ jobId }: { jobId: string }) => {
-        if (this.watched.has(jobId)) void this.check([jobId]);
-      };
-      events.on('delayed', recheck);
-      events.on('removed', recheck);
-      await events.waitUntilReady();
-      return events;
-    })();
-    return this.events;
-  }
-
-  /** Resolves per job when it is no longer waiting or active: delivered, failed, or back in the delayed set for a retry. */
-  private async waitFor(ids: string[]): Promise<Outcome[]> {
-    if (this.closed) return ids.map(() => 'closed');
-    const results = ids.map(
-      (id) =>
-        new Promise<Outcome>((resolve) => {
-          const list = this.watched.get(id) ?? [];
-          list.push(resolve);
-          this.watched.set(id, list);
-        }),
-    );
-    this.poll ??= setInterval(() => {
-      if (this.polling) return;
-      this.polling = this.check([...this.watched.keys()]).finally(() => {
-        this.polling = null;
-      });
-    }, POLL_MS);
-    const timeoutMs = this.opts.runDueTimeoutMs ?? 120_000;
-    const timeout = setTimeout(() => {
-      const left = ids.filter((id) => this.watched.has(id));
-      if (!left.length) return;
-      this.log(`scheduler: ${left.length} due timer job(s) not processed within ${timeoutMs} ms (is a timer worker running?): ${left.slice(0, 5).join(', ')}`);
-      for (const id of left) this.resolve(id, 'retrying');
-    }, timeoutMs);
-    try {
-      await this.check(ids);
-      return await Promise.all(results);
-    } finally {
-      clearTimeout(timeout);
-    }
-  }
-
-  private async check(ids: string[]): Promise<void> {
-    for (let i = 0; i < ids.length; i += PAGE) {
-      const chunk = ids.slice(i, i + PAGE).filter((id) => this.watched.has(id));
-      const states = await Promise.all(chunk.map((id) => this.queue.getJobState(id).catch(() => 'waiting' as const)));
-      chunk.forEach((id, k) => {
-        const state = states[k]!;
-        if (UNDELIVERED.has(state)) return;
-        this.resolve(id, state === 'failed' ? 'failed' : state === 'delayed' ? 'retrying' : 'delivered');
-      });
-    }
-  }
-
-  private resolve(id: string, outcome: Outcome): void {
-    const list = this.watched.get(id);
-    if (!list) return;
-    this.watched.delete(id);
-    for (const r of list) r(outcome);
-    if (!this.watched.size && this.poll) {
-      clearInterval(this.poll);
-      this.poll = null;
-    }
-  }
-
   close(): Promise<void> {
     this.closing ??= (async () => {
       this.closed = true;
-      // The worker finishes the jobs it is running; their syncs complete before the queue closes.
-      await this.worker?.close().catch((err) => this.log(`scheduler: closing worker: ${(err as Error).message}`));
-      for (const id of [...this.watched.keys()]) this.resolve(id, 'closed');
+      // The workers finish the jobs they are running; their syncs complete before the queues close.
+      await Promise.all([this.timers.closeWorker(), this.jobs.closeWorker()]);
+      this.timers.abandon();
+      this.jobs.abandon();
       await this.running?.catch(() => undefined);
       await this.settled();
-      const events = this.events;
-      if (events) await (await events.catch(() => null))?.close().catch(() => undefined);
-      await this.queue.close().catch((err) => this.log(`scheduler: closing queue: ${(err as Error).message}`));
+      await Promise.all([this.timers.close(), this.jobs.close()]);
     })();
     return this.closing;
   }
-}
-
-function sortByDue(timers: TimerRecord[]): TimerRecord[] {
-  return [...timers].sort((a, b) => Date.parse(a.dueAt) - Date.parse(b.dueAt) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }
 
 /** Whether `t` comes after `last` in the store's (dueAt, id) order. */

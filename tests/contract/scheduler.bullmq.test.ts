@@ -1,7 +1,8 @@
 /**
  * The scheduler contract against the BullMQ adapter on a real Redis (REDIS_URL), plus what only
- * BullMQ has: job ids, a worker in another process, real delays, early deliveries.
- * Every test uses its own BullMQ prefix and obliterates its queue afterwards.
+ * BullMQ has: job ids, a worker in another process, real delays, early deliveries, and service-task
+ * jobs on their own queue (`kim-jobs`) next to the timers (`kim-timers`).
+ * Every test uses its own BullMQ prefix and obliterates its queues afterwards.
  */
 import { expect } from 'chai';
 import fs from 'node:fs';
@@ -20,17 +21,48 @@ import { describeScheduler, SchedulerWorld } from './schedulerContract.ts';
 
 let redisUrl = '';
 
-/** One test's BullMQ namespace: an admin queue and events on it, obliterated afterwards. */
+const HOUR = 3600_000;
+
+/** One test's BullMQ namespace: admin queues (timers, service-task jobs) and events on them, obliterated afterwards. */
 class Namespace {
   readonly prefix = uniqueName('kimtest');
+  /** `kim-timers`. */
   readonly queue: Queue<TimerJob, TimerJobResult>;
+  /** `kim-jobs`. */
+  readonly jobs: Queue<TimerJob, TimerJobResult>;
   private events: QueueEvents | null = null;
+  private readonly listeners: QueueEvents[] = [];
   constructor() {
     this.queue = new Queue<TimerJob, TimerJobResult>(TIMER_QUEUE, { connection: parseRedisUrl(redisUrl), prefix: this.prefix });
+    this.jobs = new Queue<TimerJob, TimerJobResult>(JOB_QUEUE, { connection: parseRedisUrl(redisUrl), prefix: this.prefix });
   }
+  /** Jobs still to be delivered, on both queues. */
   async leftovers(): Promise<number> {
-    const counts = await this.queue.getJobCounts('delayed', 'waiting', 'active', 'prioritized');
+    let n = 0;
+    for (const q of [this.queue, this.jobs]) {
+      const counts = await q.getJobCounts('delayed', 'waiting', 'active', 'prioritized');
+      n += Object.values(counts).reduce((a, b) => a + b, 0);
+    }
+    return n;
+  }
+  /** Every job one queue holds, in any state (finished ones included). */
+  async total(queue: Queue<TimerJob, TimerJobResult>): Promise<number> {
+    const counts = await queue.getJobCounts('delayed', 'waiting', 'active', 'prioritized', 'waiting-children', 'completed', 'failed');
     return Object.values(counts).reduce((a, b) => a + b, 0);
+  }
+  /** The ids of the jobs completed on a queue from now on (by any worker). */
+  async completions(name: string): Promise<string[]> {
+    const ids: string[] = [];
+    const events = new QueueEvents(name, { connection: { ...parseRedisUrl(redisUrl), maxRetriesPerRequest: null }, prefix: this.prefix });
+    this.listeners.push(events);
+    events.on('completed', ({ jobId }) => ids.push(jobId));
+    await events.waitUntilReady();
+    return ids;
+  }
+  /** Loses every job of both queues. */
+  async lose(): Promise<void> {
+    await this.queue.obliterate({ force: true });
+    await this.jobs.obliterate({ force: true });
   }
   /** Adds a job for the timer under another id (a duplicate BullMQ would deliver) and waits until it was processed. */
   async deliverDuplicate(timer: TimerRecord): Promise<void> {
@@ -41,8 +73,10 @@ class Namespace {
   }
   async cleanup(): Promise<void> {
     await this.events?.close();
-    await this.queue.obliterate({ force: true });
+    for (const events of this.listeners) await events.close();
+    await this.lose();
     await this.queue.close();
+    await this.jobs.close();
   }
 }
 
@@ -76,7 +110,7 @@ describe('BullmqScheduler', function () {
   describeScheduler('bullmq', async (deps) => make(deps), {
     leftovers: () => ns.leftovers(),
     deliverDuplicate: (timer) => ns.deliverDuplicate(timer),
-    lose: () => ns.queue.obliterate({ force: true }),
+    lose: () => ns.lose(),
   });
 
   describe('BullMQ specifics', function () {
@@ -194,6 +228,168 @@ describe('BullmqScheduler', function () {
       const delayed = await ns.queue.getDelayed();
       expect(delayed.map((j) => j.id)).to.deep.equal([timerJobId(second)]);
       expect(delayed[0]!.data).to.deep.equal({ instanceId: 'inst-x', timerId: second.id, dueAt: second.dueAt });
+    });
+
+    describe('service-task jobs on their own queue', function () {
+      /** Waits until the instance's first try failed, its retry is delayed on kim-jobs, and the first try's job is gone. */
+      async function firstTryFailed(instanceId: string): Promise<TimerRecord> {
+        await w.until(async () => {
+          const [job] = await w.jobsOf(instanceId);
+          const busy = (await ns.jobs.getActiveCount()) + (await ns.jobs.getWaitingCount());
+          return job?.retries === 2 && busy === 0 && (await ns.jobs.getDelayedCount()) === 1;
+        }, 'the first try failed and its retry is delayed');
+        return (await w.jobsOf(instanceId))[0]!;
+      }
+
+      it('a service-task job lands on kim-jobs (not on kim-timers) and runs there', async function () {
+        const api = make({ store: w.store, clock: w.clock, fire: w.fire }, false);
+        w.scheduler = api;
+        await api.start();
+        expect([api.queue.name, api.jobQueue.name]).to.deep.equal([TIMER_QUEUE, JOB_QUEUE]);
+        const i = await w.startService();
+        const [job] = await w.jobsOf(i.id);
+        expect(job!.handler).to.equal('pruefen');
+        const waiting = await ns.jobs.getWaiting();
+        expect(waiting.map((j) => j.id)).to.deep.equal([timerJobId(job!)]);
+        expect(waiting[0]!.data).to.deep.equal({ instanceId: i.id, timerId: job!.id, dueAt: job!.dueAt });
+        expect(waiting[0]!.opts).to.include({ attempts: 5 });
+        expect(await ns.total(ns.queue), 'a job on kim-timers').to.equal(0);
+
+        const onJobs = await ns.completions(JOB_QUEUE);
+        const onTimers = await ns.completions(TIMER_QUEUE);
+        const worker = make({ store: w.store, clock: w.clock, fire: w.fire }, true);
+        await worker.start(); // its catch-up waits for the due job
+        await w.until(async () => onJobs.length > 0, 'the kim-jobs completion event');
+        expect(w.handled).to.deep.equal([i.id]);
+        expect(await w.taskKeys(i.id)).to.deep.equal(['danach']);
+        expect(onJobs).to.deep.equal([timerJobId(job!)]);
+        expect(onTimers).to.deep.equal([]);
+        expect(await ns.total(ns.queue)).to.equal(0);
+        expect(await ns.total(ns.jobs)).to.equal(0);
+      });
+
+      it("a failing handler's retry (new due time) is re-added on kim-jobs; after completion no job is left on either queue", async function () {
+        await w.boot();
+        w.failures = 1;
+        const due = w.clock.now() + HOUR;
+        const i = await w.startService();
+        const retry = await firstTryFailed(i.id);
+        expect(w.handled).to.deep.equal([i.id]);
+        expect(retry.dueAt).to.equal(new Date(due).toISOString());
+        const delayed = await ns.jobs.getDelayed();
+        expect(delayed.map((j) => j.id)).to.deep.equal([timerJobId(retry)]);
+        expect(delayed[0]!.data).to.deep.equal({ instanceId: i.id, timerId: retry.id, dueAt: retry.dueAt });
+        expect(await ns.total(ns.jobs), 'the first try\'s job is kept').to.equal(1);
+        expect(await ns.total(ns.queue), 'a job on kim-timers').to.equal(0);
+
+        w.clock.advance(HOUR);
+        expect(await w.runDue()).to.equal(1);
+        expect(w.handled).to.deep.equal([i.id, i.id]);
+        expect(await w.taskKeys(i.id)).to.deep.equal(['danach']);
+        expect(await w.jobsOf(i.id)).to.deep.equal([]);
+        expect(await ns.total(ns.queue)).to.equal(0);
+        expect(await ns.total(ns.jobs)).to.equal(0);
+      });
+
+      it('a timer and a job due at the same time both run via runDue, each from its own queue', async function () {
+        await w.boot();
+        w.failures = 1;
+        const job = await w.startService();
+        const retry = await firstTryFailed(job.id);
+        const timer = await w.startWait(Date.parse(retry.dueAt));
+        const [t] = await w.timersOf(timer.id);
+        expect(t!.dueAt).to.equal(retry.dueAt);
+        expect((await ns.queue.getDelayed()).map((j) => j.id)).to.deep.equal([timerJobId(t!)]);
+        expect((await ns.jobs.getDelayed()).map((j) => j.id)).to.deep.equal([timerJobId(retry)]);
+
+        const onJobs = await ns.completions(JOB_QUEUE);
+        const onTimers = await ns.completions(TIMER_QUEUE);
+        const firedBefore = w.fired.length;
+        w.clock.advance(HOUR);
+        expect(await w.runDue()).to.equal(2);
+        expect(w.fired.slice(firedBefore)).to.have.members([job.id, timer.id]);
+        expect(w.handled).to.deep.equal([job.id, job.id]);
+        expect(await w.taskKeys(job.id)).to.deep.equal(['danach']);
+        expect(await w.taskKeys(timer.id)).to.deep.equal(['danach']);
+        await w.until(async () => onJobs.length > 0 && onTimers.length > 0, 'the completion events of both queues');
+        expect(onJobs).to.deep.equal([timerJobId(retry)]);
+        expect(onTimers).to.deep.equal([timerJobId(t!)]);
+        expect(await ns.total(ns.queue)).to.equal(0);
+        expect(await ns.total(ns.jobs)).to.equal(0);
+      });
+
+      it('long-running handlers (several at once) do not hold up a timer', async function () {
+        // Engine and scheduler on real time for this one test (the world's clock follows Date.now()).
+        w.clock.now = () => Date.now();
+        await w.boot();
+        let release!: () => void;
+        w.gate = new Promise<void>((r) => (release = r));
+        try {
+          const a = await w.startService();
+          const b = await w.startService();
+          await w.until(async () => w.handled.length === 2, 'both handlers run at once (jobConcurrency 4)');
+          const timer = await w.startWait(Date.now() + 200);
+          await w.until(async () => (await w.taskKeys(timer.id)).length > 0, 'the timer fired while the handlers ran');
+          expect(await w.taskKeys(timer.id)).to.deep.equal(['danach']);
+          expect(await w.taskKeys(a.id)).to.deep.equal([]);
+          expect(await w.taskKeys(b.id)).to.deep.equal([]);
+          release();
+          w.gate = null;
+          await w.until(async () => (await w.taskKeys(a.id)).length > 0 && (await w.taskKeys(b.id)).length > 0 && (await ns.leftovers()) === 0, 'the handlers finished');
+          expect(w.handled).to.have.members([a.id, b.id]).and.have.length(2);
+        } finally {
+          release();
+          w.gate = null;
+        }
+      });
+
+      it('start() re-adds a lost retry on kim-jobs and clears a service-task job an older version left on kim-timers', async function () {
+        await w.boot();
+        w.failures = 1;
+        const i = await w.startService();
+        const retry = await firstTryFailed(i.id);
+        await w.stop();
+        await ns.lose();
+        // As a version that kept service-task jobs on the timer queue would have left it.
+        await ns.queue.add('timer', { instanceId: i.id, timerId: retry.id, dueAt: retry.dueAt }, { jobId: timerJobId(retry), delay: HOUR });
+
+        await w.boot();
+        expect((await ns.jobs.getDelayed()).map((j) => j.id)).to.deep.equal([timerJobId(retry)]);
+        expect(await ns.total(ns.queue), 'a job on kim-timers').to.equal(0);
+        w.clock.advance(HOUR);
+        expect(await w.runDue()).to.equal(1);
+        expect(w.handled).to.deep.equal([i.id, i.id]);
+        expect(await w.taskKeys(i.id)).to.deep.equal(['danach']);
+        expect(await ns.leftovers()).to.equal(0);
+      });
+
+      it('a job whose retries ran out (an incident) gets no job; new retries put it back on kim-jobs', async function () {
+        await w.boot();
+        w.failures = 3;
+        const i = await w.startService();
+        await firstTryFailed(i.id);
+        for (let left = 1; left >= 0; left--) {
+          w.clock.advance(HOUR);
+          await w.runDue();
+          expect((await w.jobsOf(i.id))[0]!.retries).to.equal(left);
+        }
+        const [incident] = await w.jobsOf(i.id);
+        expect(incident!.failedAt).to.be.a('string');
+        expect(w.handled).to.deep.equal([i.id, i.id, i.id]);
+        expect(await ns.leftovers()).to.equal(0);
+        // An incident synced under a new due time (as a retries change to 0 would) adds no job.
+        await w.scheduler!.sync({ instanceId: i.id, added: [{ ...incident!, dueAt: new Date(w.clock.now() + 1000).toISOString() }], removed: [] });
+        expect(await ns.total(ns.jobs)).to.equal(0);
+
+        w.clock.advance(60_000);
+        await w.engine.setJobRetries(incident!.id, 1); // due now: synced onto kim-jobs, delivered on its own
+        await w.settle();
+        await w.until(async () => (await w.taskKeys(i.id)).length > 0 && (await ns.leftovers()) === 0, 'the job ran again');
+        expect(w.handled).to.deep.equal([i.id, i.id, i.id, i.id]);
+        expect(await w.taskKeys(i.id)).to.deep.equal(['danach']);
+        expect(await ns.leftovers()).to.equal(0);
+        expect(await ns.total(ns.queue)).to.equal(0);
+      });
     });
 
     it('start() warns when Redis may evict keys (checked against the real server: noeviction, so no warning)', async function () {

@@ -5,7 +5,8 @@
  * It drives the real thing: a SqliteStore in a temporary file, the real ProcessEngine whose
  * `onCommit` syncs the scheduler (as the service wires it), diagrams deployed by the Deployer, and
  * a ManualClock. `fire` is the engine's `fireTimers`, recorded, so the tests assert both how often
- * and in which order instances were run, and what that did to them (tasks, history).
+ * and in which order instances were run, and what that did to them (tasks, history). Service
+ * tasks run the world's handler `pruefen` as service-task jobs (`handled`, `failures`, `gate`).
  */
 import { expect } from 'chai';
 import fs from 'node:fs';
@@ -13,6 +14,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { ManualClock } from '../../src/clock.ts';
 import { Deployer } from '../../src/engine/deployer.ts';
+import { HandlerRegistry } from '../../src/engine/handlers.ts';
 import { ProcessEngine } from '../../src/engine/processEngine.ts';
 import { diffTimers, type FireTimers, type Scheduler } from '../../src/scheduler/scheduler.ts';
 import { SqliteStore } from '../../src/store/sqlite/sqliteStore.ts';
@@ -61,10 +63,34 @@ const WAIT = bpmn('warten', `
   <bpmn:sequenceFlow id="f1" sourceRef="pause" targetRef="danach"/><bpmn:userTask id="danach"/>
   <bpmn:sequenceFlow id="f2" sourceRef="danach" targetRef="e"/><bpmn:endEvent id="e"/>`);
 
+/** A service task whose handler `pruefen` runs as a job (3 tries, an hour apart), then a task. */
+const SERVICE = bpmn('dienst', `
+  <bpmn:startEvent id="s"/><bpmn:sequenceFlow id="f0" sourceRef="s" targetRef="pruefen"/>
+  <bpmn:serviceTask id="pruefen" camunda:type="external" camunda:topic="pruefen">
+    <bpmn:extensionElements><camunda:failedJobRetryTimeCycle>R3/PT1H</camunda:failedJobRetryTimeCycle></bpmn:extensionElements>
+  </bpmn:serviceTask>
+  <bpmn:sequenceFlow id="f1" sourceRef="pruefen" targetRef="danach"/><bpmn:userTask id="danach"/>
+  <bpmn:sequenceFlow id="f2" sourceRef="danach" targetRef="e"/><bpmn:endEvent id="e"/>`);
+
 /** One test's world: store, clock, engine and the scheduler under test (replaced on restart). */
 export class SchedulerWorld {
   readonly clock = new ManualClock(T0);
   readonly fired: string[] = [];
+  /** Instances whose `pruefen` handler ran (each try). */
+  readonly handled: string[] = [];
+  /** How many of the next tries of `pruefen` fail. */
+  failures = 0;
+  /** While set, `pruefen` waits for it before it returns (a long-running handler). */
+  gate: Promise<void> | null = null;
+  readonly handlers = new HandlerRegistry().register('pruefen', async ({ instanceId }) => {
+    this.handled.push(instanceId);
+    if (this.gate) await this.gate;
+    if (this.failures > 0) {
+      this.failures--;
+      throw new Error('Dienst nicht erreichbar');
+    }
+    return { geprueft: true };
+  });
   scheduler: Scheduler | null = null;
   engine!: ProcessEngine;
   store!: SqliteStore;
@@ -87,6 +113,7 @@ export class SchedulerWorld {
     this.engine = new ProcessEngine({
       store: this.store,
       clock: this.clock,
+      handlers: this.handlers,
       onCommit: (before, after) => {
         const scheduler = this.scheduler;
         if (!scheduler) return;
@@ -101,6 +128,7 @@ export class SchedulerWorld {
     const result = await deployer.deploy({ name: 'scheduler-contract', files: [
       { name: 'frist.bpmn', content: Buffer.from(DEADLINE) },
       { name: 'warten.bpmn', content: Buffer.from(WAIT) },
+      { name: 'dienst.bpmn', content: Buffer.from(SERVICE) },
     ] });
     for (const d of result.definitions) this.definitions.set(d.key, d);
   }
@@ -137,6 +165,28 @@ export class SchedulerWorld {
     });
     await this.settle();
     return instance;
+  }
+
+  /** Starts an instance whose service task `pruefen` becomes a job due now. */
+  async startService(): Promise<InstanceRecord> {
+    const instance = await this.engine.start(this.definitions.get('dienst')!);
+    await this.settle();
+    return instance;
+  }
+
+  /** The instance's service-task jobs (records with a handler). */
+  async jobsOf(instanceId: string): Promise<TimerRecord[]> {
+    return (await this.timersOf(instanceId)).filter((t) => t.handler);
+  }
+
+  /** Waits until `check` holds (a worker delivers on its own), or fails after `ms`. */
+  async until(check: () => Promise<boolean>, what: string, ms = 5000): Promise<void> {
+    const deadline = Date.now() + ms;
+    while (!(await check())) {
+      if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    await this.settle();
   }
 
   async runDue(): Promise<number> {
@@ -343,6 +393,32 @@ export function describeScheduler(
       expect(w.fired).to.deep.equal([b.id, a.id]);
       expect(await w.taskKeys(a.id)).to.deep.equal(['danach']);
       expect(await w.taskKeys(b.id)).to.deep.equal(['danach']);
+      await expectNothingPending();
+    });
+
+    it('a service-task job runs its handler; a failed try is retried when due, together with a timer due then', async function () {
+      w.failures = 1;
+      const job = await w.startService();
+      // A new job is due now: the scheduler delivers it on its own (runDue also waits for it).
+      await w.runDue();
+      await w.until(async () => (await w.jobsOf(job.id))[0]?.retries === 2, 'the first try failed');
+      expect(w.handled).to.deep.equal([job.id]);
+      const [retry] = await w.jobsOf(job.id);
+      expect(retry!.dueAt).to.equal(new Date(T0 + HOUR).toISOString());
+      expect(retry!.exceptionMessage).to.match(/Dienst nicht erreichbar/);
+      const timer = await w.startWait(T0 + HOUR);
+
+      w.clock.advance(HOUR - 60_000);
+      expect(await w.runDue()).to.equal(0);
+      expect(w.handled).to.deep.equal([job.id]);
+
+      w.clock.advance(60_000);
+      expect(await w.runDue()).to.equal(2);
+      expect(w.handled).to.deep.equal([job.id, job.id]);
+      expect(await w.taskKeys(job.id)).to.deep.equal(['danach']);
+      expect(await w.taskKeys(timer.id)).to.deep.equal(['danach']);
+      expect(await w.ran(job.id, 'pruefen')).to.equal(1);
+      expect(await w.runDue()).to.equal(0);
       await expectNothingPending();
     });
 

@@ -200,6 +200,46 @@ describe('MongoStore specifics', function () {
       expect(await restarted.sweepOutboxes()).to.equal(0);
     });
 
+    it('periodic sweeps leave commits in flight alone and apply older leftovers', async function () {
+      const dbName = freshDb();
+      let crash = true;
+      const crashed = await open(dbName, { log: () => {}, faults: { afterInstanceWrite: () => { if (crash) throw new Error('crash'); } } });
+      const { instance, extra } = everything('i1');
+      await createInstance(crashed, instance, extra);
+      crash = false;
+      expect(await crashed.sweepOutboxes({ olderThanMs: 60_000 })).to.equal(0);
+      expect(await crashed.getTask('i1-task')).to.equal(undefined);
+
+      const sweeping = await open(dbName, { sweepIntervalMs: 50 });
+      // init swept once already; a new leftover is picked up by the interval.
+      crash = true;
+      const { instance: other, extra: otherExtra } = everything('i2');
+      await createInstance(crashed, other, otherExtra);
+      expect(await sweeping.getTask('i2-task')).to.equal(undefined);
+      const until = Date.now() + 5_000;
+      while (!(await sweeping.getTask('i2-task')) && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
+      expect(await sweeping.getTask('i2-task')).to.deep.equal(other.tasks[0]);
+      expect(await sweeping.getTask('i1-task')).to.deep.equal(instance.tasks[0]);
+    });
+
+    it('an interrupted schedule replacement is finished by the sweeper', async function () {
+      const dbName = freshDb();
+      const store = await open(dbName);
+      const owner = 'schedule:invoice';
+      const s1 = { id: `${owner}:start`, instanceId: owner, activityId: 'start', executionId: 'invoice:1:d1', dueAt: at(30), timerType: 'timeCycle R/PT1H' };
+      await store.replaceSchedules(owner, [s1]);
+      // Crash state: the owner document was written, its timers were not.
+      await raw(dbName).collection('schedules').updateOne({ _id: owner as never }, { $set: { pending: true } });
+      await raw(dbName).collection('timers').deleteMany({ instanceId: owner });
+      expect(await store.findJobs({ instanceId: owner })).to.deep.equal([]);
+      expect(await store.sweepOutboxes()).to.equal(1);
+      expect(await store.findJobs({ instanceId: owner })).to.deep.equal([s1]);
+      expect(await store.sweepOutboxes()).to.equal(0);
+      // The next replacement returns the set as it was and re-reads the stored timers.
+      expect(await store.replaceSchedules(owner, [])).to.deep.equal([s1]);
+      expect(await store.findJobs({})).to.deep.equal([]);
+    });
+
     it('a late apply of an older outbox never goes back in time', async function () {
       const dbName = freshDb();
       let release!: () => void;

@@ -30,13 +30,16 @@ export function startChild(entry: 'api' | 'worker', env: Record<string, string>,
     },
   };
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${entry} did not start within ${timeoutMs} ms:\n${out}`)), timeoutMs);
+    const timer = setTimeout(() => {
+      proc.kill('SIGKILL');
+      reject(new Error(`${entry} did not start within ${timeoutMs} ms:\n${out}`));
+    }, timeoutMs);
     const check = () => {
       const listening = /listening on (http:\/\/[^\s]+)/.exec(out);
       if (entry === 'api' && listening) {
         child.url = listening[1];
         done();
-      } else if (entry === 'worker' && /KIM worker running/.test(out)) done();
+      } else if (entry === 'worker' && /KIM worker starting/.test(out)) done();
     };
     const done = () => {
       clearTimeout(timer);

@@ -14,9 +14,12 @@
 import { ObjectId } from 'mongodb';
 import { systemClock } from '../../clock.ts';
 import { Conflict } from '../../errors.ts';
-import type { DefinitionRecord, DeploymentRecord, ResourceRecord } from '../store.ts';
-import { byId, definitionToDoc, deploymentToDoc, resourceToDoc } from './docs.ts';
+import type { DefinitionQuery, DefinitionRecord, DeploymentQuery, DeploymentRecord, ResourceRecord } from '../store.ts';
+import {
+  byId, definitionFromDoc, definitionToDoc, deploymentFromDoc, deploymentToDoc, resourceFromDoc, resourceToDoc, type Doc,
+} from './docs.ts';
 import { domainError } from './errors.ts';
+import * as q from './queries.ts';
 import type { Collections } from './schema.ts';
 
 export class Deployments {
@@ -43,6 +46,66 @@ export class Deployments {
     }
     await this.publish(deployment.id);
   }
+
+  // Reads (pending documents are invisible; by-id reads check the flag after a primary-key lookup).
+
+  async get(id: string): Promise<DeploymentRecord | undefined> {
+    const d = await this.c.deployments.findOne(byId(id));
+    return d && d.pending === undefined ? deploymentFromDoc(d) : undefined;
+  }
+
+  async find(query: DeploymentQuery): Promise<DeploymentRecord[]> {
+    return q.findPage(this.c.deployments, q.deploymentFilter(query), q.deploymentSort(query), q.paging(query), deploymentFromDoc);
+  }
+
+  async count(query: DeploymentQuery): Promise<number> {
+    return this.c.deployments.countDocuments(q.deploymentFilter(query));
+  }
+
+  async resources(deploymentId: string): Promise<ResourceRecord[]> {
+    const rows = await this.c.resources.find({ deploymentId: { $eq: deploymentId }, ...q.NOT_PENDING }, { sort: { pos: 1 } }).toArray();
+    return rows.map(resourceFromDoc);
+  }
+
+  async definition(id: string): Promise<DefinitionRecord | undefined> {
+    const d = await this.c.definitions.findOne(byId(id));
+    return d && d.pending === undefined ? definitionFromDoc(d) : undefined;
+  }
+
+  async findDefinitions(query: DefinitionQuery): Promise<DefinitionRecord[]> {
+    const sort = q.definitionSort(query);
+    const paging = q.paging(query);
+    return q.findPage(this.c.definitions, await q.definitionFilter(query, this.latestIds), sort, paging, definitionFromDoc);
+  }
+
+  async countDefinitions(query: DefinitionQuery): Promise<number> {
+    return this.c.definitions.countDocuments(await q.definitionFilter(query, this.latestIds));
+  }
+
+  async latestDefinition(key: string): Promise<DefinitionRecord | undefined> {
+    const d = await this.c.definitions.findOne({ key: { $eq: key }, ...q.NOT_PENDING }, { sort: { version: -1 } });
+    return d ? definitionFromDoc(d) : undefined;
+  }
+
+  /** "Latest" = most recent deployment time; equal times fall back to insertion order. */
+  async latestResourceByName(name: string, source: string | null): Promise<ResourceRecord | undefined> {
+    const d = await this.c.resources.findOne(
+      { name: { $eq: name }, deploymentSource: { $eq: source }, ...q.NOT_PENDING },
+      { sort: { deploymentTime: -1, deploymentSeq: -1, pos: -1 } },
+    );
+    return d ? resourceFromDoc(d) : undefined;
+  }
+
+  /** latestVersion: ids of the highest version of each key matching `keyFilter` (FerretDB 1.x has no `$max`). */
+  private readonly latestIds = async (keyFilter: q.Query): Promise<string[]> => {
+    const rows = await this.c.definitions.find(keyFilter, { projection: { key: 1, version: 1 } }).toArray();
+    const latest = new Map<string, Doc>();
+    for (const row of rows) {
+      const seen = latest.get(row.key);
+      if (!seen || Number(row.version) > Number(seen.version)) latest.set(row.key, row);
+    }
+    return [...latest.values()].map((d) => d._id);
+  };
 
   async delete(id: string): Promise<void> {
     await this.c.definitions.deleteMany({ deploymentId: { $eq: id } });

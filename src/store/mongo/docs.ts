@@ -108,7 +108,7 @@ export const instanceFromDoc = (d: Doc): InstanceRecord => ({
 });
 
 /** What reads of an instance never return. */
-export const INSTANCE_PROJECTION = { outbox: 0, hasOutbox: 0 } as const;
+export const INSTANCE_PROJECTION = { outbox: 0, hasOutbox: 0, outboxAt: 0 } as const;
 
 // Projections (written by the outbox apply, with the writing instance version `iv`).
 

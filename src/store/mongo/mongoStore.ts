@@ -3,30 +3,36 @@
  * speaking its wire protocol without transactions (the tests use FerretDB 1.x).
  *
  * - Commits follow ENGINE.md §2.2: one conditional single-document write of the instance, with an
- *   outbox applied right after it and cleared (outbox.ts); `sweepOutboxes()` re-applies leftovers.
- * - Deployments become visible whole (deployments.ts); identity is MongoIdentity (identity.ts).
- * - Mapping in docs.ts, filters/sorting in queries.ts, indexes in schema.ts, driver errors → domain
- *   errors in errors.ts.
+ *   outbox applied right after it and cleared (commit.ts, outbox.ts); `sweepOutboxes()` re-applies
+ *   leftovers. Schedule replacements follow the same rule (schedules.ts).
+ * - Deployments become visible whole (deployments.ts); identity is MongoIdentity (identity.ts), the
+ *   inbox MongoInbox (inbox.ts), both on the same database.
+ * - Mapping in docs.ts, filters/sorting/paging in queries.ts, indexes in schema.ts, driver errors →
+ *   domain errors in errors.ts.
+ * - On FerretDB 1.x only `{ _id: "…" }` filters use an index (everything else scans): by-id reads
+ *   and writes use exactly that shape (docs.ts `byId`).
  */
 import { MongoClient } from 'mongodb';
-import { Conflict, VersionConflict, ValidationError } from '../../errors.ts';
+import { systemClock } from '../../clock.ts';
+import { Conflict } from '../../errors.ts';
+import type { InboxStore } from '../../notifications/inboxStore.ts';
 import type { GroupQuery, GroupRecord, TokenRecord, UserQuery, UserRecord } from '../identityStore.ts';
 import type {
-  ActivityHistoryQuery, ActivityHistoryRecord, JobQuery, DefinitionQuery, DefinitionRecord, DeploymentQuery, DeploymentRecord,
-  FollowUpRecord, InstanceCommit, InstanceQuery, InstanceRecord, ResourceRecord, Store, SubscriptionQuery,
+  ActivityHistoryQuery, ActivityHistoryRecord, DefinitionQuery, DefinitionRecord, DeploymentQuery, DeploymentRecord,
+  FollowUpRecord, InstanceCommit, InstanceQuery, InstanceRecord, JobQuery, ResourceRecord, Store, SubscriptionQuery,
   SubscriptionRecord, TaskHistoryQuery, TaskHistoryRecord, TaskQuery, TaskRecord, TimerRecord, VariableHistoryQuery,
   VariableHistoryRecord,
 } from '../store.ts';
+import { commitInstance, type CommitFaults } from './commit.ts';
 import { Deployments } from './deployments.ts';
 import * as docs from './docs.ts';
-import { byId, type Doc } from './docs.ts';
+import { byId } from './docs.ts';
 import { domainError } from './errors.ts';
 import { MongoIdentity } from './identity.ts';
 import { MongoInbox } from './inbox.ts';
-import type { InboxStore } from '../../notifications/inboxStore.ts';
-import { OutboxApplier, outboxOf, projectionsOf, type Projections } from './outbox.ts';
-import { Schedules } from './schedules.ts';
+import { OutboxApplier } from './outbox.ts';
 import * as q from './queries.ts';
+import { Schedules } from './schedules.ts';
 import { ensureIndexes, openCollections, type Collections } from './schema.ts';
 
 export interface MongoStoreOptions {
@@ -37,11 +43,13 @@ export interface MongoStoreOptions {
   log?: (line: string) => void;
   /** How long an interrupted deployment insert may stay pending before a sweep removes it. */
   pendingDeploymentGraceMs?: number;
+  /**
+   * Also sweep periodically (worker processes): outboxes older than this many ms are applied by
+   * whichever process sweeps first. Off by default; `init()` always sweeps once.
+   */
+  sweepIntervalMs?: number;
   /** Test hooks that simulate a crash at a point of the commit protocol. */
-  faults?: {
-    /** Runs after the instance write, before its outbox is applied; throwing stops the apply. */
-    afterInstanceWrite?: (instanceId: string, version: number) => void | Promise<void>;
-  };
+  faults?: CommitFaults;
 }
 
 const DEFAULT_DB = 'kim_engine';
@@ -63,22 +71,9 @@ interface Open {
   inbox: MongoInbox;
 }
 
-/** Programming errors in a commit (not conflicts): the caller built an inconsistent record. */
-function checkCommit(commit: InstanceCommit): void {
-  const { instance, expectedVersion } = commit;
-  if (instance.version !== expectedVersion + 1) {
-    throw new Error(`commit of ${instance.id}: version must be expectedVersion + 1 (${expectedVersion + 1}), got ${instance.version}`);
-  }
-  const foreign = [...instance.tasks, ...instance.subscriptions, ...instance.timers].find((p) => p.instanceId !== instance.id);
-  if (foreign) throw new Error(`commit of ${instance.id}: projection ${foreign.id} belongs to instance ${foreign.instanceId}`);
-}
-
-function checkLimit(limit: number): void {
-  if (!Number.isInteger(limit) || limit < 0) throw new ValidationError('limit must be a non-negative integer');
-}
-
 export class MongoStore implements Store {
   private open: Open | undefined;
+  private sweeper: NodeJS.Timeout | undefined;
   private opening: Promise<Open> | undefined;
   private readonly dbName: string;
   private readonly log: (line: string) => void;
@@ -115,9 +110,19 @@ export class MongoStore implements Store {
     }
     await this.sweepOutboxes();
     await this.open.deployments.sweep(this.options.pendingDeploymentGraceMs ?? 10 * 60_000);
+    const every = this.options.sweepIntervalMs;
+    if (every && every > 0 && !this.sweeper) {
+      this.sweeper = setInterval(() => {
+        if (!this.open) return;
+        this.sweepOutboxes({ olderThanMs: every }).catch((err) => this.log(`mongo store: outbox sweep failed: ${(err as Error).message}`));
+      }, every);
+      this.sweeper.unref();
+    }
   }
 
   async close(): Promise<void> {
+    clearInterval(this.sweeper);
+    this.sweeper = undefined;
     const open = this.open;
     this.open = undefined;
     if (open) await open.client.close();
@@ -139,83 +144,30 @@ export class MongoStore implements Store {
 
   /**
    * The crash sweeper: applies every outbox an interrupted commit left (instances, and schedule
-   * replacements); returns how many. Safe to run at any time, from any process.
+   * replacements); returns how many. Safe to run at any time, from any process. `olderThanMs`
+   * leaves instance outboxes younger than that (commits still in flight) alone.
    */
-  async sweepOutboxes(): Promise<number> {
-    return (await this.o.outbox.sweep()) + (await this.o.schedules.sweep());
+  async sweepOutboxes(options: { olderThanMs?: number } = {}): Promise<number> {
+    const olderThan = options.olderThanMs === undefined ? undefined : systemClock.now() - options.olderThanMs;
+    return (await this.o.outbox.sweep(olderThan)) + (await this.o.schedules.sweep());
   }
 
-  private async page<T>(coll: keyof Collections, filter: q.Query, sort: q.SortSpec, page: q.Paging, map: (d: Doc) => T): Promise<T[]> {
-    if (page.limit === 0) return [];
-    const rows = await this.c[coll].find(filter, { sort, skip: page.skip, ...(page.limit === undefined ? {} : { limit: page.limit }) }).toArray();
-    return rows.map(map);
-  }
-
-  // Deployments and definitions.
+  // Deployments and definitions (deployments.ts).
 
   async insertDeployment(deployment: DeploymentRecord, resources: ResourceRecord[], definitions: DefinitionRecord[]): Promise<void> {
     await this.o.deployments.insert(deployment, resources, definitions);
   }
-
-  async getDeployment(id: string): Promise<DeploymentRecord | undefined> {
-    const d = await this.c.deployments.findOne(byId(id));
-    return d && d.pending === undefined ? docs.deploymentFromDoc(d) : undefined;
-  }
-
-  async findDeployments(query: DeploymentQuery): Promise<DeploymentRecord[]> {
-    return this.page('deployments', q.deploymentFilter(query), q.deploymentSort(query), q.paging(query), docs.deploymentFromDoc);
-  }
-
-  async countDeployments(query: DeploymentQuery): Promise<number> {
-    return this.c.deployments.countDocuments(q.deploymentFilter(query));
-  }
-
-  async getResources(deploymentId: string): Promise<ResourceRecord[]> {
-    const rows = await this.c.resources.find({ deploymentId: { $eq: deploymentId }, ...q.NOT_PENDING }, { sort: { pos: 1 } }).toArray();
-    return rows.map(docs.resourceFromDoc);
-  }
-
-  async deleteDeployment(id: string): Promise<void> {
-    await this.o.deployments.delete(id);
-  }
-
-  async getDefinition(id: string): Promise<DefinitionRecord | undefined> {
-    const d = await this.c.definitions.findOne(byId(id));
-    return d && d.pending === undefined ? docs.definitionFromDoc(d) : undefined;
-  }
-
-  private readonly latestDefinitionIds = async (keyFilter: q.Query): Promise<string[]> => {
-    const rows = await this.c.definitions.find(keyFilter, { projection: { key: 1, version: 1 } }).toArray();
-    const latest = new Map<string, Doc>();
-    for (const row of rows) {
-      const seen = latest.get(row.key);
-      if (!seen || Number(row.version) > Number(seen.version)) latest.set(row.key, row);
-    }
-    return [...latest.values()].map((d) => d._id);
-  };
-
-  async findDefinitions(query: DefinitionQuery): Promise<DefinitionRecord[]> {
-    const sort = q.definitionSort(query);
-    const paging = q.paging(query);
-    return this.page('definitions', await q.definitionFilter(query, this.latestDefinitionIds), sort, paging, docs.definitionFromDoc);
-  }
-
-  async countDefinitions(query: DefinitionQuery): Promise<number> {
-    return this.c.definitions.countDocuments(await q.definitionFilter(query, this.latestDefinitionIds));
-  }
-
-  async latestDefinition(key: string): Promise<DefinitionRecord | undefined> {
-    const d = await this.c.definitions.findOne({ key: { $eq: key }, ...q.NOT_PENDING }, { sort: { version: -1 } });
-    return d ? docs.definitionFromDoc(d) : undefined;
-  }
-
-  /** "Latest" = most recent deployment time; equal times fall back to insertion order. */
+  async getDeployment(id: string): Promise<DeploymentRecord | undefined> { return this.o.deployments.get(id); }
+  async findDeployments(query: DeploymentQuery): Promise<DeploymentRecord[]> { return this.o.deployments.find(query); }
+  async countDeployments(query: DeploymentQuery): Promise<number> { return this.o.deployments.count(query); }
+  async getResources(deploymentId: string): Promise<ResourceRecord[]> { return this.o.deployments.resources(deploymentId); }
+  async deleteDeployment(id: string): Promise<void> { return this.o.deployments.delete(id); }
+  async getDefinition(id: string): Promise<DefinitionRecord | undefined> { return this.o.deployments.definition(id); }
+  async findDefinitions(query: DefinitionQuery): Promise<DefinitionRecord[]> { return this.o.deployments.findDefinitions(query); }
+  async countDefinitions(query: DefinitionQuery): Promise<number> { return this.o.deployments.countDefinitions(query); }
+  async latestDefinition(key: string): Promise<DefinitionRecord | undefined> { return this.o.deployments.latestDefinition(key); }
   async latestResourceByName(name: string, source: string | null): Promise<ResourceRecord | undefined> {
-    const d = await this.c.resources.findOne(
-      { name: { $eq: name }, deploymentSource: { $eq: source }, ...q.NOT_PENDING },
-      { sort: { deploymentTime: -1, deploymentSeq: -1, pos: -1 } },
-    );
-    return d ? docs.resourceFromDoc(d) : undefined;
+    return this.o.deployments.latestResourceByName(name, source);
   }
 
   // Instances.
@@ -226,60 +178,14 @@ export class MongoStore implements Store {
   }
 
   async commitInstance(commit: InstanceCommit): Promise<void> {
-    checkCommit(commit);
-    const { instance, expectedVersion } = commit;
-    const id = instance.id;
-    const doc: Doc = { ...docs.instanceToDoc(instance), outbox: JSON.stringify(outboxOf(commit)), hasOutbox: true };
-
-    // The projections known to be stored, so that only changes are written (unknown after a crash).
-    let applied: Projections | undefined = { tasks: [], subscriptions: [], timers: [] };
-    if (expectedVersion === 0) {
-      try {
-        await this.c.instances.insertOne(doc);
-      } catch (err) {
-        throw domainError(err, () => new VersionConflict(`process instance ${id} already exists`));
-      }
-    } else {
-      const conflict = () => new VersionConflict(`process instance ${id} was modified concurrently (expected version ${expectedVersion})`);
-      const stored = await this.c.instances.findOne(byId(id), { projection: { version: 1, outbox: 1, tasks: 1, subscriptions: 1, timers: 1 } });
-      if (!stored || stored.version !== expectedVersion) throw conflict();
-      if (typeof stored.outbox === 'string') {
-        // An outbox an interrupted commit left behind: its history and follow-ups must not be lost
-        // when this write replaces it (its projections are superseded by this commit's).
-        await this.o.outbox.applyEffects(id, stored.version, JSON.parse(stored.outbox));
-        applied = undefined;
-      } else {
-        applied = projectionsOf(stored);
-      }
-      let matched: number;
-      try {
-        matched = (await this.c.instances.replaceOne({ _id: { $eq: id }, version: { $eq: expectedVersion } }, doc)).matchedCount;
-      } catch (err) {
-        throw domainError(err, conflict);
-      }
-      if (matched === 0) throw conflict();
-    }
-
-    // The commit is durable from here on: a failure to apply its outbox must not turn into a
-    // command failure (a retry would run the command twice). The outbox stays and is applied by
-    // the next commit of this instance or by sweepOutboxes().
-    try {
-      await this.options.faults?.afterInstanceWrite?.(id, instance.version);
-      await this.o.outbox.apply(doc, applied);
-    } catch (err) {
-      this.log(`mongo store: commit of ${id} v${instance.version} is durable, its outbox is left for the sweeper: ${(err as Error).message}`);
-    }
+    await commitInstance(this.c, this.o.outbox, commit, this.options.faults ?? {}, this.log);
   }
 
   async findInstances(query: InstanceQuery): Promise<InstanceRecord[]> {
     const sort = q.instanceSort(query);
     const paging = q.paging(query);
     const filter = await q.instanceFilter(query, this.definitionIdsOf);
-    if (paging.limit === 0) return [];
-    const rows = await this.c.instances
-      .find(filter, { sort, skip: paging.skip, projection: docs.INSTANCE_PROJECTION, ...(paging.limit === undefined ? {} : { limit: paging.limit }) })
-      .toArray();
-    return rows.map(docs.instanceFromDoc);
+    return q.findPage(this.c.instances, filter, sort, paging, docs.instanceFromDoc, docs.INSTANCE_PROJECTION);
   }
 
   async countInstances(query: InstanceQuery): Promise<number> {
@@ -309,7 +215,7 @@ export class MongoStore implements Store {
   }
 
   async findTasks(query: TaskQuery): Promise<TaskRecord[]> {
-    return this.page('tasks', q.taskFilter(query), q.taskSort(query), q.paging(query), docs.taskFromDoc);
+    return q.findPage(this.c.tasks, q.taskFilter(query), q.taskSort(query), q.paging(query), docs.taskFromDoc);
   }
 
   async countTasks(query: TaskQuery): Promise<number> {
@@ -323,7 +229,7 @@ export class MongoStore implements Store {
 
   async dueTimers(until: string, limit: number): Promise<TimerRecord[]> {
     const bound = q.dateBound('until', until);
-    checkLimit(limit);
+    q.checkLimit(limit);
     if (limit === 0) return [];
     const rows = await this.c.timers.find({ $and: [{ dueAt: { $lte: bound } }, q.DUE] }, { sort: q.TIMER_SORT, limit }).toArray();
     return rows.map(docs.timerFromDoc);
@@ -339,7 +245,7 @@ export class MongoStore implements Store {
   }
 
   async findJobs(query: JobQuery): Promise<TimerRecord[]> {
-    return this.page('timers', q.jobFilter(query), q.TIMER_SORT, q.paging(query), docs.timerFromDoc);
+    return q.findPage(this.c.timers, q.jobFilter(query), q.TIMER_SORT, q.paging(query), docs.timerFromDoc);
   }
 
   async countJobs(query: JobQuery): Promise<number> {
@@ -371,7 +277,7 @@ export class MongoStore implements Store {
   // Follow-up commands.
 
   async pendingFollowUps(limit: number): Promise<FollowUpRecord[]> {
-    checkLimit(limit);
+    q.checkLimit(limit);
     if (limit === 0) return [];
     const rows = await this.c.followUps.find({}, { sort: { createdAt: 1, ins: 1 }, limit }).toArray();
     return rows.map(docs.followUpFromDoc);
@@ -384,7 +290,7 @@ export class MongoStore implements Store {
   // History.
 
   async findActivityHistory(query: ActivityHistoryQuery): Promise<ActivityHistoryRecord[]> {
-    return this.page('activityHistory', q.activityHistoryFilter(query), q.activityHistorySort(query), q.paging(query), docs.activityFromDoc);
+    return q.findPage(this.c.activityHistory, q.activityHistoryFilter(query), q.activityHistorySort(query), q.paging(query), docs.activityFromDoc);
   }
 
   async countActivityHistory(query: ActivityHistoryQuery): Promise<number> {
@@ -392,7 +298,7 @@ export class MongoStore implements Store {
   }
 
   async findTaskHistory(query: TaskHistoryQuery): Promise<TaskHistoryRecord[]> {
-    return this.page('taskHistory', q.taskHistoryFilter(query), q.TASK_HISTORY_SORT, q.paging(query), docs.taskHistoryFromDoc);
+    return q.findPage(this.c.taskHistory, q.taskHistoryFilter(query), q.TASK_HISTORY_SORT, q.paging(query), docs.taskHistoryFromDoc);
   }
 
   async countTaskHistory(query: TaskHistoryQuery): Promise<number> {
@@ -400,7 +306,7 @@ export class MongoStore implements Store {
   }
 
   async findVariableHistory(query: VariableHistoryQuery): Promise<VariableHistoryRecord[]> {
-    return this.page('variableHistory', q.variableHistoryFilter(query), q.VARIABLE_HISTORY_SORT, q.paging(query), docs.variableHistoryFromDoc);
+    return q.findPage(this.c.variableHistory, q.variableHistoryFilter(query), q.VARIABLE_HISTORY_SORT, q.paging(query), docs.variableHistoryFromDoc);
   }
 
   async countVariableHistory(query: VariableHistoryQuery): Promise<number> {

@@ -123,7 +123,7 @@ export class OutboxApplier {
   async clear(instanceId: string, version: number): Promise<boolean> {
     const result = await this.c.instances.updateOne(
       { _id: { $eq: instanceId }, version: { $eq: version }, hasOutbox: { $eq: true } },
-      { $unset: { outbox: '', hasOutbox: '' } },
+      { $unset: { outbox: '', hasOutbox: '', outboxAt: '' } },
     );
     return result.modifiedCount > 0;
   }
@@ -136,13 +136,23 @@ export class OutboxApplier {
     return this.clear(instanceDoc._id, instanceDoc.version);
   }
 
-  /** The crash sweeper: applies every outbox still stored. Returns how many it applied. */
-  async sweep(): Promise<number> {
-    const pending = await this.c.instances.find({ hasOutbox: { $eq: true } }, { projection: { _id: 1 } }).toArray();
+  /**
+   * The crash sweeper: applies every outbox still stored (with `olderThan`, a wall-clock time in
+   * ms: only those written before it, leaving commits in flight to their own process). Returns how
+   * many it applied.
+   */
+  async sweep(olderThan?: number): Promise<number> {
+    const filter = olderThan === undefined ? { hasOutbox: { $eq: true } } : { hasOutbox: { $eq: true }, outboxAt: { $lt: olderThan } };
+    const pending = await this.c.instances.find(filter, { projection: { _id: 1 } }).toArray();
     let applied = 0;
     for (const { _id } of pending) {
-      const doc = await this.c.instances.findOne(byId(_id));
-      if (doc?.hasOutbox === true && await this.apply(doc)) applied++;
+      try {
+        const doc = await this.c.instances.findOne(byId(_id));
+        if (doc?.hasOutbox === true && await this.apply(doc)) applied++;
+      } catch (err) {
+        // One bad outbox must not stop the others (nor a process start): it stays for the next sweep.
+        this.log(`mongo store: applying the outbox of ${_id} failed, left for the next sweep: ${(err as Error).message}`);
+      }
     }
     return applied;
   }

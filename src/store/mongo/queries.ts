@@ -11,7 +11,9 @@
  *   `<field>Null` flag sorted first; ties are broken by further fields in the same direction.
  * - Date bounds are strict and must parse as dates; they compare as canonical ISO strings.
  */
+import type { Collection } from 'mongodb';
 import { ValidationError } from '../../errors.ts';
+import type { Doc } from './docs.ts';
 import type {
   ActivityHistoryQuery, DefinitionQuery, DeploymentQuery, InstanceQuery, JobQuery, Page, SubscriptionQuery, TaskHistoryQuery,
   TaskQuery, VariableHistoryQuery,
@@ -98,6 +100,21 @@ export function paging(page: Page): Paging {
     throw new ValidationError('maxResults must be a non-negative integer');
   }
   return { skip: first, limit: page.maxResults };
+}
+
+/** One page of `coll`, mapped; `projection` excludes fields. */
+export async function findPage<T>(
+  coll: Collection<Doc>, filter: Query, sort: SortSpec, page: Paging, map: (d: Doc) => T, projection?: Record<string, 0>,
+): Promise<T[]> {
+  if (page.limit === 0) return [];
+  const rows = await coll
+    .find(filter, { sort, skip: page.skip, ...(page.limit === undefined ? {} : { limit: page.limit }), ...(projection ? { projection } : {}) })
+    .toArray();
+  return rows.map(map);
+}
+
+export function checkLimit(limit: number): void {
+  if (!Number.isInteger(limit) || limit < 0) throw new ValidationError('limit must be a non-negative integer');
 }
 
 interface SortField {
