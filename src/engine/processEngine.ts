@@ -121,7 +121,7 @@ export class ProcessEngine {
       };
       const startEventId = chooseStartEvent(definition, opts);
       const fireNow = definition.model.elements[startEventId ?? '']?.timer ? new Set([startEventId!]) : undefined;
-      const session = new Session({ instanceId: id, definition: runnable, clock: this.clock, handlers: this.handlers, variables: plain, fireNow });
+      const session = new Session({ instanceId: id, definition: runnable, clock: this.clock, variables: plain, fireNow });
       const effects: CommandEffects = { initialVariables: Object.keys(variables), consumedFollowUps: [] };
       try {
         await session.start(startEventId);
@@ -150,7 +150,7 @@ export class ProcessEngine {
         if (!definition) throw new NotFound(`Process definition ${instance.definitionId} does not exist`);
         const runnable = await this.definitions.get(definition);
         const plain = toPlain(instance.variables);
-        const session = new Session({ instanceId, definition: runnable, clock: this.clock, handlers: this.handlers, variables: plain, jobResults: jobResults && new Map(jobResults) });
+        const session = new Session({ instanceId, definition: runnable, clock: this.clock, variables: plain, jobResults: jobResults && new Map(jobResults) });
         const effects: CommandEffects = { initialVariables: [], consumedFollowUps: consumed };
         const now = this.nowIso();
         try {

@@ -101,7 +101,6 @@ export interface SessionOptions {
   instanceId: string;
   definition: RunnableDefinition;
   clock: Clock;
-  handlers: HandlerRegistry;
   /** Plain process variables; the session reads and writes this object. */
   variables: Record<string, unknown>;
   /** Results of service-task jobs by execution id: the waiting service task completes with it. */
