@@ -96,6 +96,23 @@ describe('api: the controlled clock (/api/clock)', () => {
     expect((await t.api('GET', '/engine-rest/job/count?jobType=timer')).body.count).to.equal(0);
   });
 
+  it('any duration: a P3Y timer (past the 24.8-day setTimeout limit) fires after three years, not before', async () => {
+    t = await startTestService({ env: { CLOCK: 'controlled' } });
+    await t.api('POST', '/api/clock', { now: '2026-03-01T08:00:00Z' });
+    await deploy(t.api, {
+      'long.bpmn': bpmn('long', `
+        <bpmn:startEvent id="s"/><bpmn:sequenceFlow id="f0" sourceRef="s" targetRef="wait"/>
+        <bpmn:intermediateCatchEvent id="wait"><bpmn:timerEventDefinition><bpmn:timeDuration>P3Y</bpmn:timeDuration></bpmn:timerEventDefinition></bpmn:intermediateCatchEvent>
+        <bpmn:sequenceFlow id="f1" sourceRef="wait" targetRef="loeschen"/><bpmn:userTask id="loeschen"/><bpmn:sequenceFlow id="f2" sourceRef="loeschen" targetRef="e"/><bpmn:endEvent id="e"/>`),
+    });
+    const inst = await start(t, 'long');
+    expect((await t.api('GET', `/engine-rest/job?processInstanceId=${inst.id}`)).body[0].dueDate).to.equal('2029-03-01T08:00:00.000+0000');
+    await t.api('POST', '/api/clock/advance', { duration: 'P2Y' });
+    expect(await taskKeys(t, inst.id)).to.deep.equal([]);
+    await t.api('POST', '/api/clock/advance', { duration: 'P1Y' });
+    expect(await taskKeys(t, inst.id)).to.deep.equal(['loeschen']);
+  });
+
   it('rejects bad input: a non-date now, a negative or unparseable duration (400), and non-coordinators (403)', async () => {
     t = await startTestService({ env: { CLOCK: 'controlled' } });
     expect((await t.api('POST', '/api/clock', { now: 'tomorrow' })).status).to.equal(400);
