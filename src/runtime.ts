@@ -96,9 +96,9 @@ export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
     },
   });
   // A worker reads the shared controlled clock before each delivery, so all processes agree on the time.
-  const fire = async (id: string) => {
+  const fire = async (id: string, what?: 'timers' | 'jobs') => {
     if (isRefreshable(clock)) await clock.refresh();
-    return engine.fireTimers(id);
+    return engine.fireTimers(id, what);
   };
   let chosen: Scheduler;
   if (config.redisUrl) {

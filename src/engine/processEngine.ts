@@ -298,17 +298,19 @@ export class ProcessEngine {
    * finds nothing due; a job delivered twice may run its handler twice (at-least-once, as
    * Camunda's external tasks), but continues the instance once.
    */
-  async fireTimers(instanceId: string): Promise<InstanceRecord | undefined> {
+  async fireTimers(instanceId: string, what?: 'timers' | 'jobs'): Promise<InstanceRecord | undefined> {
     if (isScheduleOwner(instanceId)) {
-      await this.fireSchedule(instanceId);
+      if (what !== 'jobs') await this.fireSchedule(instanceId);
       return undefined;
     }
     const instance = await this.store.getInstance(instanceId);
     if (!instance || instance.state !== 'ACTIVE') return undefined;
     const now = this.clock.now();
     const due = (t: { dueAt: string }) => Date.parse(t.dueAt) <= now;
-    for (const job of instance.timers.filter((t) => t.handler && (t.retries ?? 0) > 0 && due(t))) await this.runJob(instanceId, job.id);
-    const current = await this.store.getInstance(instanceId);
+    const jobs = what === 'timers' ? [] : instance.timers.filter((t) => t.handler && (t.retries ?? 0) > 0 && due(t));
+    for (const job of jobs) await this.runJob(instanceId, job.id);
+    if (what === 'jobs') return undefined;
+    const current = jobs.length ? await this.store.getInstance(instanceId) : instance;
     if (!current || current.state !== 'ACTIVE' || !current.timers.some((t) => !t.handler && due(t))) return current;
     try {
       return await this.command(instanceId, async () => {});

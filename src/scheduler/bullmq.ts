@@ -152,14 +152,15 @@ export class BullmqScheduler implements Scheduler {
     await checkEvictionPolicy(this.connection, this.log);
     await this.reconcile();
     if (this.opts.runWorker) {
-      const processor = timerProcessor(async (instanceId) => {
-        const result = await this.opts.fire(instanceId);
-        // The commit's sync runs after the commit and is not awaited by the engine: finish it before the job completes.
-        await this.settled(instanceId);
-        return result;
-      }, { clock: this.opts.clock });
-      this.timers.startWorker(processor, this.opts.concurrency ?? 1);
-      this.jobs.startWorker(processor, this.opts.jobConcurrency ?? 4);
+      const processor = (what: 'timers' | 'jobs') =>
+        timerProcessor(async (instanceId) => {
+          const result = await this.opts.fire(instanceId, what);
+          // The commit's sync runs after the commit and is not awaited by the engine: finish it before the job completes.
+          await this.settled(instanceId);
+          return result;
+        }, { clock: this.opts.clock });
+      this.timers.startWorker(processor('timers'), this.opts.concurrency ?? 1);
+      this.jobs.startWorker(processor('jobs'), this.opts.jobConcurrency ?? 4);
       // Catch up on what fell due while stopped, in due order, and wait for it (as the embedded scheduler does).
       await this.runDue();
     } else {

@@ -18,8 +18,12 @@ export interface TimerChange {
   removed: TimerRecord[];
 }
 
-/** Runs one instance so that its due timers complete. */
-export type FireTimers = (instanceId: string) => Promise<unknown>;
+/**
+ * Runs one instance so that what is due completes: `timers` (timer events), `jobs` (service-task
+ * handlers), or both when not given. Queues that carry only one kind pass it, so a handler never
+ * runs on a timer worker.
+ */
+export type FireTimers = (instanceId: string, what?: 'timers' | 'jobs') => Promise<unknown>;
 
 export interface Scheduler {
   /** Starts delivering due timers; catches up on what fell due while stopped, in due order. */
