@@ -283,7 +283,8 @@ export class BullmqScheduler implements Scheduler {
       // Listen for completions (of any worker, in any process) before anything is made to run.
       await Promise.all(parts.map(([q]) => q.ready()));
       await this.enqueueDue(due);
-      const timeoutMs = this.opts.runDueTimeoutMs ?? 120_000;
+      // Wait long enough for big batches (a controlled-clock advance over thousands of timers).
+      const timeoutMs = this.opts.runDueTimeoutMs ?? Math.max(120_000, due.length * 500);
       const outcomes: Outcome[][] = await Promise.all(parts.map(([q, records]) => q.waitFor(records.map(timerJobId), timeoutMs)));
       const instances = new Set<string>();
       parts.forEach(([, records], p) => {
