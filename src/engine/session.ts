@@ -335,6 +335,9 @@ export class Session {
   async start(startEventId?: string): Promise<void> {
     await this.engine.execute({ listener: this.listener(), variables: {} });
     if (startEventId) {
+      // Known gap: a none start event has already run by now; only waiting (message, signal,
+      // timer) start events can still be discarded. Discarding on entry instead cascades through
+      // an exclusive merge, and stopping is not durable (bpmn-elements 17).
       for (const api of this.engine.execution.getPostponed()) {
         const info = this.model.elements[api.id];
         if (info?.type === 'bpmn:StartEvent' && info.isProcessStart && api.id !== startEventId) (api as unknown as { discard(): void }).discard();

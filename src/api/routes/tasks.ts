@@ -2,6 +2,7 @@
 import Router from '@koa/router';
 import { Forbidden, NotFound, ValidationError } from '../../errors.ts';
 import { parseVariables, toResponse } from '../../engine/variables.ts';
+import { checkTaskForm, deployedForm } from '../../forms/taskForm.ts';
 import type { TaskQuery, TaskRecord } from '../../store/store.ts';
 import { taskDto } from '../dto.ts';
 import { bodyObject, QueryReader } from '../query.ts';
@@ -105,6 +106,7 @@ export function taskRouter(s: Services): Router<AppState> {
     if (!mayWork(ctx.state.user, t)) throw new Forbidden(`User ${ctx.state.user.id} may not complete task ${t.id}`);
     const body = bodyObject(ctx.request.body);
     const variables = parseVariables(body.variables);
+    await checkTaskForm(s.store, t, variables); // 400 naming the field if the task's form rejects them
     const instance = await s.engine.completeTask(t.id, variables);
     if (body.withVariablesInReturn === true) {
       ctx.body = toResponse(instance.variables);
@@ -128,6 +130,11 @@ export function taskRouter(s: Services): Router<AppState> {
   router.get('/task/:id/form', async (ctx) => {
     const t = await task(ctx.params.id);
     ctx.body = { key: t.formKey, contextPath: null, camundaFormRef: null };
+  });
+  router.get('/task/:id/deployed-form', async (ctx) => {
+    const form = await deployedForm(s.store, await task(ctx.params.id));
+    ctx.type = 'application/json';
+    ctx.body = form.content;
   });
 
   return router;

@@ -1,0 +1,219 @@
+/**
+ * A tiny layout DSL for executable BPMN diagrams with computed diagram interchange.
+ * One pool with horizontal lanes; every top-level node sits in a lane and a column, boundary events on
+ * their host's top or bottom edge, event sub-processes span columns. Edges are orthogonal and run in the
+ * free channels of the grid: straight along a free row, else through the column gap next to the source,
+ * along a lane's top (or bottom) corridor, and through the column gap next to the target.
+ */
+
+export type Kind =
+  | 'startEvent' | 'endEvent' | 'intermediateCatchEvent' | 'boundaryEvent' | 'userTask' | 'serviceTask'
+  | 'exclusiveGateway' | 'parallelGateway' | 'eventSubProcess';
+
+export interface LaneSpec { id: string; name: string }
+
+export interface NodeSpec {
+  id: string;
+  kind: Kind;
+  name: string;
+  /** Lane id (top-level nodes; boundary events take their host's). */
+  lane?: string;
+  col?: number;
+  /** Extra attributes, already namespaced (`camunda:candidateGroups`, `cancelActivity`, …). */
+  attrs?: Record<string, string>;
+  /** Inner XML (event definitions, extension elements). */
+  body?: string;
+  /** Boundary events: host and edge. */
+  attachedTo?: string;
+  side?: 'top' | 'bottom';
+  /** Boundary events: horizontal offset from the host's centre. */
+  offset?: number;
+  /** Event sub-processes: columns covered, nodes (col relative to the first column) and flows inside. */
+  span?: number;
+  children?: NodeSpec[];
+  flows?: FlowSpec[];
+}
+
+export interface FlowSpec { id: string; from: string; to: string; name?: string; condition?: string; isDefault?: boolean }
+
+export interface DiagramSpec {
+  definitionsId: string;
+  processId: string;
+  processName: string;
+  participantName: string;
+  /** Root elements written before the collaboration (`<bpmn:message …/>`). */
+  rootElements?: string[];
+  lanes: LaneSpec[];
+  nodes: NodeSpec[];
+  flows: FlowSpec[];
+}
+
+export interface Bounds { x: number; y: number; width: number; height: number }
+interface Point { x: number; y: number }
+
+export const GRID = { poolX: 120, poolY: 60, poolLabel: 30, laneHeight: 180, colWidth: 150, firstCol: 90, corridor: 12 };
+
+const SIZE: Record<Kind, [number, number]> = {
+  startEvent: [36, 36], endEvent: [36, 36], intermediateCatchEvent: [36, 36], boundaryEvent: [36, 36],
+  exclusiveGateway: [50, 50], parallelGateway: [50, 50],
+  userTask: [100, 80], serviceTask: [100, 80], eventSubProcess: [0, 130],
+};
+
+const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+
+export function layout(spec: DiagramSpec) {
+  const laneIndex = new Map(spec.lanes.map((l, i) => [l.id, i]));
+  const laneX = GRID.poolX + GRID.poolLabel;
+  const laneTop = (lane: number) => GRID.poolY + lane * GRID.laneHeight;
+  const colCx = (col: number) => laneX + GRID.firstCol + col * GRID.colWidth;
+  const rowCy = (lane: number) => laneTop(lane) + GRID.laneHeight / 2;
+  const byId = new Map<string, NodeSpec>();
+  const bounds = new Map<string, Bounds>();
+  const cell = new Map<string, string>();
+  const place = (n: NodeSpec, lane: number, cx: number, cy: number) => {
+    const [w, h] = SIZE[n.kind];
+    bounds.set(n.id, { x: cx - w / 2, y: cy - h / 2, width: w, height: h });
+  };
+  const laneOf = (n: NodeSpec): number => {
+    const host = n.attachedTo ? byId.get(n.attachedTo) : n;
+    const i = laneIndex.get(host?.lane ?? '');
+    if (i === undefined) throw new Error(`${n.id}: unknown lane ${host?.lane}`);
+    return i;
+  };
+  let maxCol = 0;
+  for (const n of spec.nodes) byId.set(n.id, n);
+  for (const n of spec.nodes) {
+    if (n.kind === 'boundaryEvent') continue;
+    const lane = laneOf(n);
+    const col = n.col ?? 0;
+    const span = n.span ?? 1;
+    maxCol = Math.max(maxCol, col + span - 1);
+    for (let c = col; c < col + span; c++) {
+      const key = `${lane}:${c}`;
+      if (cell.has(key)) throw new Error(`${n.id} and ${cell.get(key)} share lane ${lane}, column ${c}`);
+      cell.set(key, n.id);
+    }
+    if (n.kind === 'eventSubProcess') {
+      const x = colCx(col) - 65;
+      bounds.set(n.id, { x, y: rowCy(lane) - 65, width: colCx(col + span - 1) + 65 - x, height: 130 });
+      for (const child of n.children ?? []) {
+        byId.set(child.id, { ...child, lane: n.lane, col: col + (child.col ?? 0) });
+        place(child, lane, colCx(col + (child.col ?? 0)), rowCy(lane));
+      }
+    } else place(n, lane, colCx(col), rowCy(lane));
+  }
+  for (const n of spec.nodes) {
+    if (n.kind !== 'boundaryEvent') continue;
+    const host = bounds.get(n.attachedTo ?? '');
+    if (!host) throw new Error(`${n.id}: unknown host ${n.attachedTo}`);
+    const cx = host.x + host.width / 2 + (n.offset ?? 0);
+    place(n, laneOf(n), cx, n.side === 'top' ? host.y : host.y + host.height);
+  }
+
+  const free = (lane: number, from: number, to: number) => {
+    for (let c = from; c <= to; c++) if (cell.has(`${lane}:${c}`)) return false;
+    return true;
+  };
+  const center = (b: Bounds): Point => ({ x: b.x + b.width / 2, y: b.y + b.height / 2 });
+  const route = (f: FlowSpec): Point[] => {
+    const s = byId.get(f.from), t = byId.get(f.to);
+    if (!s || !t) throw new Error(`${f.id}: unknown end ${s ? f.to : f.from}`);
+    const sb = bounds.get(s.id)!, tb = bounds.get(t.id)!;
+    const sc = center(sb), tc = center(tb);
+    const sLane = laneOf(s), tLane = laneOf(t);
+    const tCol = t.col ?? 0;
+    const tLeft = { x: tb.x, y: tc.y };
+    const gx2 = colCx(tCol) - GRID.colWidth / 2;
+    if (s.kind === 'boundaryEvent') {
+      const top = s.side === 'top';
+      const exit = { x: sc.x, y: top ? sb.y : sb.y + sb.height };
+      const yc = top ? laneTop(sLane) + GRID.corridor : laneTop(sLane) + GRID.laneHeight - GRID.corridor;
+      return [exit, { x: sc.x, y: yc }, { x: gx2, y: yc }, { x: gx2, y: tc.y }, tLeft];
+    }
+    const sCol = s.col ?? 0;
+    if (tCol <= sCol) throw new Error(`${f.id}: flows run left to right only`);
+    const sRight = { x: sb.x + sb.width, y: sc.y };
+    if (sLane === tLane && free(sLane, sCol + 1, tCol - 1)) return [sRight, tLeft];
+    const gx1 = colCx(sCol) + GRID.colWidth / 2;
+    if (free(tLane, sCol + 1, tCol - 1)) return [sRight, { x: gx1, y: sc.y }, { x: gx1, y: tc.y }, tLeft];
+    const yc = laneTop(tLane) + GRID.corridor;
+    return [sRight, { x: gx1, y: sc.y }, { x: gx1, y: yc }, { x: gx2, y: yc }, { x: gx2, y: tc.y }, tLeft];
+  };
+  const simplify = (pts: Point[]) =>
+    pts.filter((p, i) => {
+      const a = pts[i - 1], b = pts[i + 1];
+      if (a && a.x === p.x && a.y === p.y) return false;
+      return !(a && b && ((a.x === p.x && p.x === b.x) || (a.y === p.y && p.y === b.y)));
+    });
+
+  const width = GRID.firstCol * 2 + maxCol * GRID.colWidth;
+  const laneBounds = spec.lanes.map((l, i): Bounds => ({ x: laneX, y: laneTop(i), width, height: GRID.laneHeight }));
+  const pool: Bounds = { x: GRID.poolX, y: GRID.poolY, width: width + GRID.poolLabel, height: spec.lanes.length * GRID.laneHeight };
+  const allFlows = [...spec.flows, ...spec.nodes.flatMap((n) => n.flows ?? [])];
+  const waypoints = new Map(allFlows.map((f) => [f.id, simplify(route(f))]));
+  return { bounds, laneBounds, pool, waypoints, byId };
+}
+
+function attrs(a: Record<string, string | undefined>): string {
+  return Object.entries(a).filter(([, v]) => v !== undefined).map(([k, v]) => ` ${k}="${esc(v!)}"`).join('');
+}
+
+function nodeXml(n: NodeSpec, flows: FlowSpec[], indent: string): string {
+  const def = flows.find((f) => f.from === n.id && f.isDefault);
+  const tag = n.kind === 'eventSubProcess' ? 'subProcess' : n.kind;
+  const a = attrs({ id: n.id, name: n.name, attachedToRef: n.attachedTo, default: def?.id, triggeredByEvent: n.kind === 'eventSubProcess' ? 'true' : undefined, ...n.attrs });
+  const refs = [...flows.filter((f) => f.to === n.id).map((f) => `<bpmn:incoming>${f.id}</bpmn:incoming>`),
+    ...flows.filter((f) => f.from === n.id).map((f) => `<bpmn:outgoing>${f.id}</bpmn:outgoing>`)];
+  const inner = [...refs, n.body ?? '', ...(n.children ?? []).map((c) => nodeXml(c, n.flows ?? [], indent + '  ')), ...(n.flows ?? []).map((f) => flowXml(f, indent + '  '))].filter(Boolean);
+  if (!inner.length) return `${indent}<bpmn:${tag}${a} />`;
+  return `${indent}<bpmn:${tag}${a}>\n${inner.map((l) => (l.startsWith(indent) ? l : indent + '  ' + l)).join('\n')}\n${indent}</bpmn:${tag}>`;
+}
+
+function flowXml(f: FlowSpec, indent: string): string {
+  const a = attrs({ id: f.id, name: f.name, sourceRef: f.from, targetRef: f.to });
+  if (!f.condition) return `${indent}<bpmn:sequenceFlow${a} />`;
+  return `${indent}<bpmn:sequenceFlow${a}>\n${indent}  <bpmn:conditionExpression xsi:type="bpmn:tFormalExpression">${esc(f.condition)}</bpmn:conditionExpression>\n${indent}</bpmn:sequenceFlow>`;
+}
+
+const b = (x: Bounds) => `<dc:Bounds x="${x.x}" y="${x.y}" width="${x.width}" height="${x.height}" />`;
+
+/** The complete BPMN 2.0 XML (semantics and diagram interchange) for a diagram spec. */
+export function toXml(spec: DiagramSpec): string {
+  const g = layout(spec);
+  const lanesXml = spec.lanes.map((l) => {
+    const refs = spec.nodes.filter((n) => (n.attachedTo ? g.byId.get(n.attachedTo)?.lane : n.lane) === l.id);
+    return `      <bpmn:lane id="${l.id}" name="${esc(l.name)}">\n${refs.map((n) => `        <bpmn:flowNodeRef>${n.id}</bpmn:flowNodeRef>`).join('\n')}\n      </bpmn:lane>`;
+  });
+  const shapes: string[] = [`      <bpmndi:BPMNShape id="${spec.processId}_pool_di" bpmnElement="${spec.processId}_pool" isHorizontal="true">${b(g.pool)}</bpmndi:BPMNShape>`];
+  spec.lanes.forEach((l, i) => shapes.push(`      <bpmndi:BPMNShape id="${l.id}_di" bpmnElement="${l.id}" isHorizontal="true">${b(g.laneBounds[i])}</bpmndi:BPMNShape>`));
+  const addShape = (n: NodeSpec) => {
+    const extra = n.kind === 'eventSubProcess' ? ' isExpanded="true"' : n.kind === 'exclusiveGateway' ? ' isMarkerVisible="true"' : '';
+    shapes.push(`      <bpmndi:BPMNShape id="${n.id}_di" bpmnElement="${n.id}"${extra}>${b(g.bounds.get(n.id)!)}</bpmndi:BPMNShape>`);
+    (n.children ?? []).forEach(addShape);
+  };
+  spec.nodes.forEach(addShape);
+  const edges = [...g.waypoints].map(([id, pts]) =>
+    `      <bpmndi:BPMNEdge id="${id}_di" bpmnElement="${id}">\n${pts.map((p) => `        <di:waypoint x="${p.x}" y="${p.y}" />`).join('\n')}\n      </bpmndi:BPMNEdge>`);
+  return `<?xml version="1.0" encoding="UTF-8"?>
+<!-- Generated by tools/bpmn/build.ts from tools/bpmn/${spec.processId}.ts: edit the description, not this file. -->
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:bpmndi="http://www.omg.org/spec/BPMN/20100524/DI" xmlns:dc="http://www.omg.org/spec/DD/20100524/DC" xmlns:di="http://www.omg.org/spec/DD/20100524/DI" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xmlns:camunda="http://camunda.org/schema/1.0/bpmn" id="${spec.definitionsId}" targetNamespace="http://kim.herne.de/bpmn" exporter="kim-engine tools/bpmn" exporterVersion="1.0">
+${(spec.rootElements ?? []).map((r) => '  ' + r).join('\n')}
+  <bpmn:collaboration id="${spec.processId}_collaboration">
+    <bpmn:participant id="${spec.processId}_pool" name="${esc(spec.participantName)}" processRef="${spec.processId}" />
+  </bpmn:collaboration>
+  <bpmn:process id="${spec.processId}" name="${esc(spec.processName)}" isExecutable="true">
+    <bpmn:laneSet id="${spec.processId}_lanes">
+${lanesXml.join('\n')}
+    </bpmn:laneSet>
+${spec.nodes.map((n) => nodeXml(n, spec.flows, '    ')).join('\n')}
+${spec.flows.map((f) => flowXml(f, '    ')).join('\n')}
+  </bpmn:process>
+  <bpmndi:BPMNDiagram id="${spec.processId}_diagram">
+    <bpmndi:BPMNPlane id="${spec.processId}_plane" bpmnElement="${spec.processId}_collaboration">
+${shapes.join('\n')}
+${edges.join('\n')}
+    </bpmndi:BPMNPlane>
+  </bpmndi:BPMNDiagram>
+</bpmn:definitions>
+`;
+}
