@@ -9,6 +9,8 @@ import { authMiddleware } from '../identity/auth.ts';
 import { identityRouter } from './routes/identity.ts';
 import { tokensRouter } from './routes/tokens.ts';
 import { notificationsRouter } from './routes/notifications.ts';
+import { consentsRouter } from './routes/consents.ts';
+import { auditRouter } from './routes/audit.ts';
 import { clockRouter } from './routes/clock.ts';
 import { isRefreshable } from '../clock.ts';
 import { errorMiddleware } from './middleware/errors.ts';
@@ -47,6 +49,10 @@ export function buildApp(s: Services): Koa<AppState> {
   api.use(tokens.routes(), tokens.allowedMethods());
   const notifications = notificationsRouter(s.store.inbox, s.clock);
   api.use(notifications.routes(), notifications.allowedMethods());
+  const consents = consentsRouter(s.store.consents, s.store.audit, s.clock);
+  api.use(consents.routes(), consents.allowedMethods());
+  const auditLog = auditRouter(s.store.audit, s.clock);
+  api.use(auditLog.routes(), auditLog.allowedMethods());
   if (s.clockControl) {
     const clock = clockRouter(s.clock, s.clockControl);
     api.use(clock.routes(), clock.allowedMethods());

@@ -13,6 +13,8 @@
 import type { IdentityStore } from './identityStore.ts';
 import type { ProcessModel } from '../bpmn/model.ts';
 import type { InboxStore } from '../notifications/inboxStore.ts';
+import type { ConsentStore } from '../kim/consentStore.ts';
+import type { AuditStore } from '../kim/auditStore.ts';
 
 export interface DeploymentRecord {
   id: string;
@@ -347,6 +349,10 @@ export interface SubscriptionQuery {
 export interface Store extends IdentityStore {
   /** Notification inbox and e-mail dead letters (src/notifications/inboxStore.ts). */
   readonly inbox: InboxStore;
+  /** Consent records (src/kim/consentStore.ts). */
+  readonly consents: ConsentStore;
+  /** Append-only audit log (src/kim/auditStore.ts). */
+  readonly audit: AuditStore;
   /** Creates tables/indexes; idempotent. */
   init(): Promise<void>;
   close(): Promise<void>;

@@ -30,6 +30,10 @@ import { byId } from './docs.ts';
 import { domainError } from './errors.ts';
 import { MongoIdentity } from './identity.ts';
 import { MongoInbox } from './inbox.ts';
+import { MongoConsents } from './consents.ts';
+import { MongoAudit } from './audit.ts';
+import type { ConsentStore } from '../../kim/consentStore.ts';
+import type { AuditStore } from '../../kim/auditStore.ts';
 import { OutboxApplier } from './outbox.ts';
 import * as q from './queries.ts';
 import { Schedules } from './schedules.ts';
@@ -69,6 +73,8 @@ interface Open {
   schedules: Schedules;
   identity: MongoIdentity;
   inbox: MongoInbox;
+  consents: MongoConsents;
+  audit: MongoAudit;
 }
 
 export class MongoStore implements Store {
@@ -94,9 +100,13 @@ export class MongoStore implements Store {
         await ensureIndexes(c);
         const inbox = new MongoInbox(db);
         await inbox.init();
+        const consents = new MongoConsents(db);
+        await consents.init();
+        const audit = new MongoAudit(db);
+        await audit.init();
         return {
           client, c, outbox: new OutboxApplier(c, this.log), deployments: new Deployments(c), schedules: new Schedules(c),
-          identity: new MongoIdentity(c), inbox,
+          identity: new MongoIdentity(c), inbox, consents, audit,
         };
       } catch (err) {
         await client.close().catch(() => undefined);
@@ -131,6 +141,14 @@ export class MongoStore implements Store {
   private get o(): Open {
     if (!this.open) throw new Error('MongoStore is not initialised (call init())');
     return this.open;
+  }
+
+  get consents(): ConsentStore {
+    return this.o.consents;
+  }
+
+  get audit(): AuditStore {
+    return this.o.audit;
   }
 
   /** Notification inbox and dead letters (MongoInbox), in the same database. */

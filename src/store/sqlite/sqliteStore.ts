@@ -17,6 +17,10 @@ import type {
 import { checkCommit, writeCommit } from './commit.ts';
 import { SqliteIdentity } from './identity.ts';
 import { SqliteInbox } from './inbox.ts';
+import { SqliteConsents } from './consents.ts';
+import { SqliteAudit } from './audit.ts';
+import type { ConsentStore } from '../../kim/consentStore.ts';
+import type { AuditStore } from '../../kim/auditStore.ts';
 import type { InboxStore } from '../../notifications/inboxStore.ts';
 import * as q from './queries.ts';
 import * as rows from './rows.ts';
@@ -33,6 +37,8 @@ export class SqliteStore implements Store {
   private db: Database.Database | undefined;
   private identity: SqliteIdentity | undefined;
   private inboxStore: SqliteInbox | undefined;
+  private consentStore: SqliteConsents | undefined;
+  private auditStore: SqliteAudit | undefined;
   /** Prepared statements by SQL text; query shapes are bounded (lists bind as one JSON parameter). */
   private readonly statements = new Map<string, Database.Statement>();
 
@@ -51,6 +57,8 @@ export class SqliteStore implements Store {
       migrate(db);
       db.exec(SqliteIdentity.schema);
       db.exec(SqliteInbox.schema);
+      db.exec(SqliteConsents.schema);
+      db.exec(SqliteAudit.schema);
     } catch (err) {
       db.close();
       throw err;
@@ -58,6 +66,8 @@ export class SqliteStore implements Store {
     this.db = db;
     this.identity = new SqliteIdentity(db);
     this.inboxStore = new SqliteInbox(db);
+    this.consentStore = new SqliteConsents(db);
+    this.auditStore = new SqliteAudit(db);
   }
 
   async close(): Promise<void> {
@@ -77,6 +87,16 @@ export class SqliteStore implements Store {
   get inbox(): InboxStore {
     if (!this.inboxStore) throw new Error('SqliteStore is not initialised (call init())');
     return this.inboxStore;
+  }
+
+  get consents(): ConsentStore {
+    if (!this.consentStore) throw new Error('SqliteStore is not initialised (call init())');
+    return this.consentStore;
+  }
+
+  get audit(): AuditStore {
+    if (!this.auditStore) throw new Error('SqliteStore is not initialised (call init())');
+    return this.auditStore;
   }
 
   private get ids(): SqliteIdentity {
