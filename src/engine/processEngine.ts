@@ -1,23 +1,26 @@
 /**
  * The commands. Each is one function: load → recover → apply → run to the next wait state →
- * commit (versioned) → run follow-ups. A lost race (VersionConflict) reloads and retries;
+ * commit (versioned) → run follow-ups. Service-task jobs (jobs.ts), timer start events
+ * (scheduleCommands.ts) and follow-ups (followUps.ts) are commands of their own files. A lost race (VersionConflict) reloads and retries;
  * within one process a per-instance queue keeps commands on one instance from racing at all.
  * Nothing lives in memory between commands except caches of immutable definitions.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Clock } from '../clock.ts';
 import { Conflict, DomainError, NotFound, VersionConflict } from '../errors.ts';
-import type { DefinitionRecord, FollowUpRecord, InstanceRecord, Store, TaskRecord, TimerRecord } from '../store/store.ts';
-import { diffTimers, type TimerChange } from '../scheduler/scheduler.ts';
-import { initialSchedules, isScheduleOwner, keyOfSchedule, nextOccurrence, scheduleOwner } from './schedules.ts';
+import type { DefinitionRecord, InstanceRecord, Store, TaskRecord } from '../store/store.ts';
+import type { TimerChange } from '../scheduler/scheduler.ts';
+import { isScheduleOwner } from './schedules.ts';
+import { fireSchedule, syncSchedules } from './scheduleCommands.ts';
+import { runJob, setJobRetries } from './jobs.ts';
+import { applyFollowUp } from './followUps.ts';
 import { DefinitionCache } from './definitions.ts';
-import { BpmnError, HandlerError, HandlerRegistry } from './handlers.ts';
-import { newId, stableId } from './ids.ts';
+import { HandlerError, HandlerRegistry } from './handlers.ts';
+import { newId } from './ids.ts';
 import { KeyedQueue } from './keyedQueue.ts';
 import { Session, type JobResult } from './session.ts';
-import { buildCommit, retryPolicy, taskHistoryOf, type CommandEffects } from './commitBuilder.ts';
-import { fromPlain, toPlain, type TypedVariables } from './variables.ts';
-import { resolve } from './feel.ts';
+import { buildCommit, taskHistoryOf, type CommandEffects } from './commitBuilder.ts';
+import { toPlain, type TypedVariables } from './variables.ts';
 import { ExpressionError } from './feel.ts';
 
 export interface StartOptions {
@@ -72,7 +75,7 @@ export class ProcessEngine {
   readonly definitions: DefinitionCache;
   private readonly queue = new KeyedQueue();
   private readonly onCommit?: (before: InstanceRecord | null, after: InstanceRecord) => void;
-  private readonly onSchedules?: (change: TimerChange) => void;
+  readonly onSchedules?: (change: TimerChange) => void;
   private draining: Promise<void> | null = null;
 
   constructor(deps: EngineDeps) {
@@ -140,7 +143,8 @@ export class ProcessEngine {
   }
 
   /** Runs one engine command on an existing, active instance. */
-  private async command(instanceId: string, act: (ctx: CommandContext) => Promise<void>, consumed: string[] = [], jobResults?: Map<string, JobResult>): Promise<InstanceRecord> {
+  /** @internal The command runner: load → recover → act → commit (versioned, retried). */
+  async command(instanceId: string, act: (ctx: CommandContext) => Promise<void>, consumed: string[] = [], jobResults?: Map<string, JobResult>): Promise<InstanceRecord> {
     const result = await this.queue.run(instanceId, async () => {
       for (let attempt = 1; ; attempt++) {
         const instance = await this.store.getInstance(instanceId);
@@ -179,7 +183,8 @@ export class ProcessEngine {
   }
 
   /** A record-only change of an instance (claim, assignee, variables): versioned, no engine run. */
-  private async mutate(instanceId: string, change: (instance: InstanceRecord, effects: CommandEffects) => void): Promise<InstanceRecord> {
+  /** @internal A record-only versioned change (no engine run). */
+  async mutate(instanceId: string, change: (instance: InstanceRecord, effects: CommandEffects) => void): Promise<InstanceRecord> {
     return this.queue.run(instanceId, async () => {
       for (let attempt = 1; ; attempt++) {
         const instance = await this.store.getInstance(instanceId);
@@ -300,7 +305,7 @@ export class ProcessEngine {
    */
   async fireTimers(instanceId: string, what?: 'timers' | 'jobs'): Promise<InstanceRecord | undefined> {
     if (isScheduleOwner(instanceId)) {
-      if (what !== 'jobs') await this.fireSchedule(instanceId);
+      if (what !== 'jobs') await fireSchedule(this, instanceId);
       return undefined;
     }
     const instance = await this.store.getInstance(instanceId);
@@ -320,96 +325,18 @@ export class ProcessEngine {
     }
   }
 
-  /**
-   * Makes the schedules of a process's timer start events match its latest version: kept as they
-   * are if that version already owns them (a restart must not skip a due occurrence), replaced on
-   * a new version, removed when no version (or no timer start event) is left.
-   */
-  async syncSchedules(key: string): Promise<void> {
-    const owner = scheduleOwner(key);
-    const latest = await this.store.latestDefinition(key);
-    const current = await this.store.findJobs({ instanceId: owner });
-    if (latest && current.length && current.every((t) => t.executionId === latest.id)) return;
-    const next = latest ? initialSchedules(latest, this.clock.now()) : [];
-    if (!next.length && !current.length) return;
-    const previous = await this.store.replaceSchedules(owner, next);
-    this.onSchedules?.(diffTimers(owner, previous, next));
+  /** Timer start events: see scheduleCommands.ts. */
+  syncSchedules(key: string): Promise<void> {
+    return syncSchedules(this, key);
   }
 
-  /** A schedule fell due: start an instance at its timer start event, schedule the next occurrence. */
-  private async fireSchedule(owner: string): Promise<void> {
-    const key = keyOfSchedule(owner);
-    const now = this.clock.now();
-    const schedules = await this.store.findJobs({ instanceId: owner });
-    const latest = await this.store.latestDefinition(key);
-    if (!latest || schedules.some((t) => t.executionId !== latest.id)) return this.syncSchedules(key);
-    const kept: TimerRecord[] = [];
-    let changed = false;
-    for (const t of schedules) {
-      if (Date.parse(t.dueAt) > now) {
-        kept.push(t);
-        continue;
-      }
-      changed = true;
-      await this.start(latest, { instanceId: stableId(t.id, t.dueAt), startEventId: t.activityId });
-      const next = nextOccurrence(latest, t, now);
-      if (next) kept.push(next);
-    }
-    if (!changed) return;
-    const previous = await this.store.replaceSchedules(owner, kept);
-    this.onSchedules?.(diffTimers(owner, previous, kept));
+  /** Service-task jobs: see jobs.ts. */
+  runJob(instanceId: string, jobId: string): Promise<void> {
+    return runJob(this, instanceId, jobId);
   }
 
-  /** Runs one service-task job's handler outside any command, then continues or fails the job. */
-  async runJob(instanceId: string, jobId: string): Promise<void> {
-    const instance = await this.store.getInstance(instanceId);
-    const job = instance?.timers.find((t) => t.id === jobId);
-    if (!instance || instance.state !== 'ACTIVE' || !job?.handler || (job.retries ?? 0) <= 0) return;
-    let result: JobResult;
-    try {
-      const output = await this.handlers.run(job.handler, job.activityId, { variables: toPlain(instance.variables), instanceId, clock: this.clock });
-      result = { output: output && typeof output === 'object' ? output : {} };
-    } catch (err) {
-      if (!(err instanceof BpmnError)) return this.failJob(instanceId, jobId, (err as Error).message);
-      result = { error: { code: err.code, message: err.message } };
-    }
-    try {
-      await this.command(instanceId, async ({ instance: current }) => {
-        if (!current.timers.some((t) => t.id === jobId)) return; // already done by a duplicate delivery
-      }, [], new Map([[job.executionId, result]]));
-    } catch (err) {
-      // The continuation failed (e.g. an uncaught BPMN error or a failing expression after the task).
-      await this.failJob(instanceId, jobId, (err as Error).message);
-    }
-  }
-
-  /** Records a failed try: the job is due again after the retry interval, or becomes an incident. */
-  private async failJob(instanceId: string, jobId: string, message: string): Promise<void> {
-    await this.mutate(instanceId, (instance) => {
-      const job = instance.timers.find((t) => t.id === jobId);
-      if (!job?.handler) return;
-      const policy = retryPolicy(job.retryCycle);
-      const left = Math.max(0, (job.retries ?? 1) - 1);
-      const triesSoFar = policy.tries - left;
-      job.retries = left;
-      job.exceptionMessage = message.slice(0, 4000);
-      if (left > 0) job.dueAt = new Date(this.clock.now() + policy.delayMs(triesSoFar)).toISOString();
-      else job.failedAt = new Date(this.clock.now()).toISOString();
-    });
-  }
-
-  /** `PUT /job/{id}/retries`: gives a job (typically an incident) new tries, due now. */
-  async setJobRetries(jobId: string, retries: number): Promise<void> {
-    const [job] = await this.store.findJobs({ id: jobId });
-    if (!job) throw new NotFound(`Job with id ${jobId} does not exist`);
-    await this.mutate(job.instanceId, (instance) => {
-      const current = instance.timers.find((t) => t.id === jobId);
-      if (!current) throw new NotFound(`Job with id ${jobId} does not exist`);
-      if (!current.handler) throw new Conflict(`Job ${jobId} is a timer; it has no retries`);
-      current.retries = retries;
-      current.failedAt = null;
-      current.dueAt = new Date(this.clock.now()).toISOString();
-    });
+  setJobRetries(jobId: string, retries: number): Promise<void> {
+    return setJobRetries(this, jobId, retries);
   }
 
   /** Cancels an instance and its called children (`DELETE /process-instance/{id}`). */
@@ -443,61 +370,13 @@ export class ProcessEngine {
         for (;;) {
           const pending = await this.store.pendingFollowUps(50);
           if (!pending.length) return;
-          for (const f of pending) await this.applyFollowUp(f);
+          for (const f of pending) await applyFollowUp(this, f);
         }
       } finally {
         this.draining = null;
       }
     });
     return this.draining;
-  }
-
-  private async applyFollowUp(f: FollowUpRecord): Promise<void> {
-    try {
-      if (f.type === 'startCalled') await this.startCalled(f);
-      else if (f.type === 'callDone') await this.callDone(f);
-      await this.store.deleteFollowUp(f.id);
-    } catch (err) {
-      // A follow-up that cannot be applied is dropped with a log line rather than retried forever.
-      console.error(`follow-up ${f.type} ${f.id} failed: ${(err as Error).message}`);
-      await this.store.deleteFollowUp(f.id);
-    }
-  }
-
-  private async startCalled(f: FollowUpRecord): Promise<void> {
-    const p = f.payload as { parentId: string; executionId: string; calledElement: string; variables: TypedVariables; businessKey: string | null; rootInstanceId: string };
-    const childId = stableId(p.parentId, p.executionId);
-    if (await this.store.getInstance(childId)) return;
-    const def = await this.store.latestDefinition(p.calledElement);
-    if (!def) throw new NotFound(`Called process ${p.calledElement} is not deployed`);
-    await this.start(def, {
-      instanceId: childId,
-      variables: p.variables,
-      businessKey: p.businessKey,
-      superInstanceId: p.parentId,
-      superExecutionId: p.executionId,
-      rootInstanceId: p.rootInstanceId,
-    });
-  }
-
-  private async callDone(f: FollowUpRecord): Promise<void> {
-    const p = f.payload as { parentId: string; executionId: string; childVariables: TypedVariables };
-    const parent = await this.store.getInstance(p.parentId);
-    if (!parent || parent.state !== 'ACTIVE') return;
-    await this.command(p.parentId, async ({ session, plain, instance, effects }) => {
-      const call = session.calls.get(p.executionId);
-      if (!call) return;
-      const info = session.model.elements[call.activityId];
-      const childPlain = toPlain(p.childVariables);
-      const out: TypedVariables = {};
-      for (const m of info?.outMappings ?? []) {
-        if (m.all) Object.assign(out, p.childVariables);
-        else if (m.target && m.source !== undefined) out[m.target] = p.childVariables[m.source] ?? fromPlain(null);
-        else if (m.target && m.sourceExpression) out[m.target] = fromPlain(resolve(m.sourceExpression, childPlain));
-      }
-      setVariables(instance, plain, out, effects);
-      await session.signalExecution(p.executionId, call.activityId, toPlain(out));
-    });
   }
 }
 
@@ -516,7 +395,7 @@ function chooseStartEvent(definition: DefinitionRecord, opts: StartOptions): str
   throw new Conflict(`Process ${definition.key} has no none start event: start it by message or signal`);
 }
 
-function setVariables(instance: InstanceRecord, plain: Record<string, unknown>, vars: TypedVariables, effects: CommandEffects): void {
+export function setVariables(instance: InstanceRecord, plain: Record<string, unknown>, vars: TypedVariables, effects: CommandEffects): void {
   for (const [name, v] of Object.entries(vars)) {
     instance.variables[name] = v;
     plain[name] = v.value;
