@@ -17,10 +17,10 @@ import { InProcessScheduler } from './scheduler/inProcess.ts';
 import { diffTimers, type Scheduler } from './scheduler/scheduler.ts';
 import { SqliteStore } from './store/sqlite/sqliteStore.ts';
 import type { Store } from './store/store.ts';
-import { Queue } from 'bullmq';
-import { createEmailWorker, createMailer, enqueueEmail, NOTIFICATION_QUEUE, Notifier, type EmailJobPayload } from './notifications/index.ts';
+import { createMailer } from './notifications/mailer.ts';
+import { Notifier } from './notifications/notifier.ts';
+import type { EmailPayload } from './notifications/inboxStore.ts';
 import { notifyAssignments, registerNotificationHandler } from './engine/notifications.ts';
-import { parseRedisUrl } from './scheduler/bullmq.ts';
 
 export interface Runtime {
   config: Config;
@@ -66,8 +66,12 @@ export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
   // Notifications: inbox always; e-mail when SMTP_URL is set, through the BullMQ queue when Redis is.
   const mailer = config.smtpUrl ? createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom }) : undefined;
   const closers: Array<() => Promise<unknown>> = [];
-  let dispatchEmail: ((payload: EmailJobPayload) => Promise<void>) | undefined;
+  let dispatchEmail: ((payload: EmailPayload) => Promise<void>) | undefined;
   if (config.redisUrl && mailer) {
+    // BullMQ is loaded only in the distributed profile.
+    const { Queue } = await import('bullmq');
+    const { parseRedisUrl } = await import('./scheduler/bullmq.ts');
+    const { createEmailWorker, enqueueEmail, NOTIFICATION_QUEUE } = await import('./notifications/emailQueue.ts');
     const connection = parseRedisUrl(config.redisUrl);
     const queue = new Queue(NOTIFICATION_QUEUE, { connection });
     closers.push(() => queue.close());

@@ -2,7 +2,7 @@
  * Turns what a session saw into the one atomic write of a command: the next instance record
  * (engine state, variables, tasks, subscriptions, timers), history rows, and follow-ups.
  */
-import type { ActivityHistoryRecord, FollowUpRecord, InstanceCommit, InstanceRecord, Store, SubscriptionRecord, TaskHistoryRecord, TaskRecord, TimerRecord, TypedValue, VariableHistoryRecord } from '../store/store.ts';
+import type { ActivityHistoryRecord, FollowUpRecord, InstanceCommit, InstanceRecord, SubscriptionRecord, TaskHistoryRecord, TaskRecord, TimerRecord, TypedValue, VariableHistoryRecord } from '../store/store.ts';
 import { resolve } from './feel.ts';
 import { stableId } from './ids.ts';
 import type { Session } from './session.ts';
@@ -68,7 +68,7 @@ function same(a: unknown, b: unknown): boolean {
   return JSON.stringify(a) === JSON.stringify(b);
 }
 
-export function buildCommit(prev: InstanceRecord, session: Session, plain: Record<string, unknown>, effects: CommandEffects, now: string, _store?: Store): InstanceCommit {
+export function buildCommit(prev: InstanceRecord, session: Session, plain: Record<string, unknown>, effects: CommandEffects, now: string): InstanceCommit {
   const model = session.model;
   const next: InstanceRecord = { ...prev, version: prev.version + 1, variables: { ...prev.variables } };
 

@@ -96,7 +96,10 @@ export class ProcessEngine {
     if (!definition.executable) throw new Conflict(`Process definition ${definition.id} is not executable and cannot be started`);
     const id = opts.instanceId ?? newId();
     const result = await this.queue.run(id, async () => {
-      if (opts.instanceId && (await this.store.getInstance(id))) return (await this.store.getInstance(id))!;
+      if (opts.instanceId) {
+        const existing = await this.store.getInstance(id);
+        if (existing) return existing;
+      }
       const runnable = await this.definitions.get(definition);
       const variables: TypedVariables = { ...(opts.variables ?? {}) };
       const plain = toPlain(variables);
@@ -133,7 +136,7 @@ export class ProcessEngine {
         session.stop();
         throw this.failure(err);
       }
-      const commit = buildCommit(instance, session, plain, effects, now, this.store);
+      const commit = buildCommit(instance, session, plain, effects, now);
       await this.store.commitInstance(commit);
       this.onCommit?.(null, commit.instance);
       return commit.instance;
@@ -164,7 +167,7 @@ export class ProcessEngine {
           session.stop();
           throw this.failure(err);
         }
-        const commit = buildCommit(instance, session, plain, effects, now, this.store);
+        const commit = buildCommit(instance, session, plain, effects, now);
         try {
           await this.store.commitInstance(commit);
           this.onCommit?.(instance, commit.instance);

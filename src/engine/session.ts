@@ -8,7 +8,7 @@ import { Engine } from 'bpmn-engine';
 import { Timers } from 'bpmn-elements';
 import type { Clock } from '../clock.ts';
 import type { ElementInfo, ProcessModel } from '../bpmn/model.ts';
-import { resolve } from './feel.ts';
+import { isExpression, resolve } from './feel.ts';
 import { elements, type RunnableDefinition } from './definitions.ts';
 import { HandlerRegistry } from './handlers.ts';
 
@@ -139,8 +139,8 @@ export class Session {
       fireNow: opts.fireNow,
       expressions: {
         resolveExpression: (expr: unknown, message?: { content?: Record<string, unknown> }) => session.evaluate(expr, message?.content),
-        isExpression: (t: unknown) => typeof t === 'string' && /^\s*(=|[$#]\{)/.test(t),
-        hasExpression: (t: unknown) => typeof t === 'string' && /^\s*=|[$#]\{/.test(t),
+        isExpression,
+        hasExpression: isExpression,
       },
       scripts: {
         register() {},
