@@ -123,6 +123,9 @@ export class Session {
   private readonly clock: Clock;
   private readonly variables: Record<string, unknown>;
 
+  /** The one start event `start` runs (see `extend`). */
+  private startEventId: string | undefined;
+
   constructor(private readonly opts: SessionOptions) {
     this.model = opts.definition.record.model;
     this.clock = opts.clock;
@@ -188,6 +191,12 @@ export class Session {
    */
   private extend(activity: { type: string; id: string; behaviour: Record<string, unknown> }) {
     const info = this.model.elements[activity.id];
+    // Camunda starts exactly one start event. bpmn-elements starts every activity whose `isStart`
+    // flag is set when the process execution activates, so the start events not chosen are made
+    // non-starting here, at construction, before the execution reads the flag.
+    if (this.startEventId && info?.type === 'bpmn:StartEvent' && info.isProcessStart && activity.id !== this.startEventId) {
+      Object.defineProperty(activity, 'isStart', { value: false, configurable: true });
+    }
     const handler = info ? HandlerRegistry.nameOf(info) : undefined;
     if (info?.implementation && handler && /ServiceTask|SendTask|BusinessRuleTask/.test(activity.type)) {
       const session = this;
@@ -329,20 +338,12 @@ export class Session {
   }
 
   /**
-   * Starts a new instance and runs it to its first wait state. bpmn-engine starts every start
-   * event of the process; all but `startEventId` (Camunda starts exactly one) are discarded.
+   * Starts a new instance and runs it to its first wait state, from `startEventId` only (the
+   * other start events of the process are not started; see `extend`).
    */
   async start(startEventId?: string): Promise<void> {
+    this.startEventId = startEventId;
     await this.engine.execute({ listener: this.listener(), variables: {} });
-    if (startEventId) {
-      // Known gap: a none start event has already run by now; only waiting (message, signal,
-      // timer) start events can still be discarded. Discarding on entry instead cascades through
-      // an exclusive merge, and stopping is not durable (bpmn-elements 17).
-      for (const api of this.engine.execution.getPostponed()) {
-        const info = this.model.elements[api.id];
-        if (info?.type === 'bpmn:StartEvent' && info.isProcessStart && api.id !== startEventId) (api as unknown as { discard(): void }).discard();
-      }
-    }
     await this.settle();
   }
 
