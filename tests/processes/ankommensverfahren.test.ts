@@ -5,9 +5,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { expect } from 'chai';
-import { BpmnModdle } from 'bpmn-moddle';
-import camundaSchema from 'camunda-bpmn-moddle/resources/camunda.json' with { type: 'json' };
 import { deploy, startTestService, type TestService } from '../helpers/service.ts';
+import { checkDiagram } from '../helpers/diagramChecks.ts';
 import { completeByKey, start, stateOf, taskKeys, tasksOf, varsOf } from '../helpers/flow.ts';
 
 const DIR = path.resolve('processes');
@@ -16,18 +15,6 @@ const FORMS = Object.fromEntries(
   fs.readdirSync(path.join(DIR, 'forms')).filter((f) => f.endsWith('.form')).map((f) => [f, fs.readFileSync(path.join(DIR, 'forms', f), 'utf8')]),
 );
 
-interface Box { x: number; y: number; width: number; height: number }
-interface Pt { x: number; y: number }
-type El = { id: string; $type: string; $parent?: El; attachedToRef?: El; sourceRef?: El; targetRef?: El; [k: string]: any };
-
-/** True if the axis-parallel segment a–b passes through the open interior of the box. */
-function segmentHitsBox(a: Pt, b: Pt, r: Box): boolean {
-  const [x1, x2] = [Math.min(a.x, b.x), Math.max(a.x, b.x)];
-  const [y1, y2] = [Math.min(a.y, b.y), Math.max(a.y, b.y)];
-  if (x1 !== x2 && y1 !== y2) throw new Error(`segment ${JSON.stringify([a, b])} is not orthogonal`);
-  return x2 > r.x && x1 < r.x + r.width && y2 > r.y && y1 < r.y + r.height;
-}
-const overlap = (a: Box, b: Box) => a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
 const s = (value: string) => ({ value, type: 'String' });
 const bool = (value: boolean) => ({ value, type: 'Boolean' });
 
@@ -50,62 +37,8 @@ describe('process: ankommensverfahren', () => {
     });
 
     it('has complete DI: a shape per flow node and lane, an edge per flow, no overlaps, no edge through a shape', async () => {
-      const parsed = await new BpmnModdle({ camunda: camundaSchema }).fromXML(XML);
-      const defs = parsed.rootElement as unknown as El;
-      const elementsById = parsed.elementsById as unknown as Record<string, El>;
-      const process = defs.rootElements.find((e: El) => e.$type === 'bpmn:Process');
-      expect(process.isExecutable).to.equal(true);
-      const flowNodes: El[] = [];
-      const flows: El[] = [];
-      const walk = (container: El) => {
-        for (const e of container.flowElements ?? []) {
-          if (e.$type === 'bpmn:SequenceFlow') flows.push(e);
-          else flowNodes.push(e);
-          if (e.$type === 'bpmn:SubProcess') walk(e);
-        }
-      };
-      walk(process);
-      const lanes: El[] = process.laneSets.flatMap((ls: El) => ls.lanes);
-      const plane = defs.diagrams[0].plane;
-      const shapes = new Map<string, Box>();
-      const edges = new Map<string, Pt[]>();
-      for (const d of plane.planeElement) {
-        if (d.$type === 'bpmndi:BPMNShape') shapes.set(d.bpmnElement.id, d.bounds);
-        if (d.$type === 'bpmndi:BPMNEdge') edges.set(d.bpmnElement.id, d.waypoint);
-      }
-      for (const n of [...flowNodes, ...lanes]) expect(shapes.has(n.id), `shape for ${n.id}`).to.equal(true);
-      for (const f of flows) expect(edges.get(f.id)?.length ?? 0, `edge for ${f.id}`).to.be.at.least(2);
+      const { elementsById, lanes } = await checkDiagram(XML);
       expect(lanes.map((l) => l.name)).to.deep.equal(['KI / Case Management', 'Bürgerzentrum', 'Fachbereich Soziales / Jobcenter', 'Ausländerbehörde', 'KIM-Koordination']);
-      for (const n of flowNodes) {
-        expect(n.name, `name of ${n.id}`).to.be.a('string').and.not.equal('');
-        const owner = lanes.find((l) => (l.flowNodeRef ?? []).some((x: El) => x.id === n.id));
-        if (n.$parent === process) expect(owner, `lane of ${n.id}`).to.exist;
-      }
-
-      // Allowed to share area: a boundary event and its host, a sub-process and what it contains.
-      const contains = (outer: El, inner: El): boolean => !!inner.$parent && (inner.$parent.id === outer.id || contains(outer, inner.$parent));
-      const related = (a: El, b: El) => a.attachedToRef?.id === b.id || b.attachedToRef?.id === a.id || contains(a, b) || contains(b, a);
-      for (let i = 0; i < flowNodes.length; i++) {
-        for (let j = i + 1; j < flowNodes.length; j++) {
-          const [a, b] = [flowNodes[i], flowNodes[j]];
-          if (!related(a, b)) expect(overlap(shapes.get(a.id)!, shapes.get(b.id)!), `${a.id} overlaps ${b.id}`).to.equal(false);
-        }
-      }
-      // Shapes stay inside their lane.
-      for (const l of lanes) {
-        const lb = shapes.get(l.id)!;
-        for (const n of l.flowNodeRef ?? []) {
-          const b = shapes.get(n.id)!;
-          expect(b.x >= lb.x && b.y >= lb.y && b.x + b.width <= lb.x + lb.width && b.y + b.height <= lb.y + lb.height, `${n.id} inside ${l.id}`).to.equal(true);
-        }
-      }
-      for (const f of flows) {
-        const pts = edges.get(f.id)!;
-        for (const n of flowNodes) {
-          if (n.id === f.sourceRef!.id || n.id === f.targetRef!.id || contains(n, f)) continue;
-          for (let k = 1; k < pts.length; k++) expect(segmentHitsBox(pts[k - 1], pts[k], shapes.get(n.id)!), `${f.id} crosses ${n.id}`).to.equal(false);
-        }
-      }
       expect(elementsById.anmeldung.candidateGroups).to.equal('buergerzentrum');
     });
 

@@ -6,6 +6,8 @@
 import type { DiagramSpec, FlowSpec, NodeSpec } from './layout.ts';
 import { FORMS } from './ankommensverfahrenForms.ts';
 
+export const forms = FORMS;
+
 const timerDate = (feel: string) => `<bpmn:timerEventDefinition><bpmn:timeDate xsi:type="bpmn:tFormalExpression">${feel}</bpmn:timeDate></bpmn:timerEventDefinition>`;
 const timerDuration = (iso: string) => `<bpmn:timerEventDefinition><bpmn:timeDuration xsi:type="bpmn:tFormalExpression">${iso}</bpmn:timeDuration></bpmn:timerEventDefinition>`;
 const message = (ref: string) => `<bpmn:messageEventDefinition messageRef="${ref}" />`;
@@ -113,7 +115,7 @@ const flows: FlowSpec[] = [
   { id: 'flowKeineCmIndikation', from: 'gwCmIndikation', to: 'endVerweis', name: 'nein', isDefault: true },
 ];
 
-export const ankommensverfahren: DiagramSpec = {
+export const spec: DiagramSpec = {
   definitionsId: 'Definitions_ankommensverfahren',
   processId: 'ankommensverfahren',
   processName: 'Ankommensverfahren',

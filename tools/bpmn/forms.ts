@@ -3,15 +3,18 @@
  */
 
 export type Field =
-  | { key: string; label: string; type: 'text' | 'textarea' | 'number' | 'checkbox' | 'date'; required?: boolean }
-  | { key: string; label: string; type: 'select'; values: Array<[value: string, label: string]>; required?: boolean }
+  | { key: string; label: string; type: 'text' | 'textarea' | 'number' | 'checkbox' | 'date'; required?: boolean; readonly?: boolean }
+  | { key: string; label: string; type: 'select'; values: Array<[value: string, label: string]>; required?: boolean; readonly?: boolean }
   | { key: string; label: string; type: 'list'; fields: Field[] };
 
 let counter = 0;
 const nextId = (prefix: string) => `${prefix}_${(++counter).toString(36)}`;
 
 function component(f: Field): Record<string, unknown> {
-  const validate = 'required' in f && f.required ? { validate: { required: true } } : {};
+  const validate = {
+    ...('required' in f && f.required ? { validate: { required: true } } : {}),
+    ...('readonly' in f && f.readonly ? { readonly: true } : {}),
+  };
   switch (f.type) {
     case 'text':
       return { type: 'textfield', key: f.key, label: f.label, id: nextId('Field'), ...validate };
