@@ -33,6 +33,8 @@ export interface Config {
   mailFrom: string;
   /** Public base URL of the web app, for links in e-mails. */
   publicUrl: string | undefined;
+  /** Benefit law (KIM-PROCESSES.md §2 step 5): §24 cut-over date and whether the change is in force. */
+  benefitRules: { cutoverDate: string; lawInForce: boolean };
 }
 
 export class ConfigError extends Error {}
@@ -56,6 +58,13 @@ function url(env: NodeJS.ProcessEnv, name: string, pattern: RegExp): string | un
   const raw = env[name];
   if (raw === undefined || raw === '') return undefined;
   if (!pattern.test(raw)) throw new ConfigError(`${name} is not a valid URL for this setting: '${raw}'`);
+  return raw;
+}
+
+function isoDate(env: NodeJS.ProcessEnv, name: string, fallback: string): string {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(raw) || Number.isNaN(Date.parse(raw))) throw new ConfigError(`${name} must be an ISO date (YYYY-MM-DD), got '${raw}'`);
   return raw;
 }
 
@@ -92,5 +101,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     processesDir: path.resolve(cwd, env.PROCESSES_DIR || 'processes'),
     maxBodyBytes: int(env, 'MAX_BODY_BYTES', 1024 * 1024, 1024, 100 * 1024 * 1024),
     maxFileBytes: int(env, 'MAX_FILE_BYTES', 5 * 1024 * 1024, 1024, 100 * 1024 * 1024),
+    benefitRules: { cutoverDate: isoDate(env, 'BENEFIT_CUTOVER_DATE', '2025-04-01'), lawInForce: bool(env, 'BENEFIT_LAW_IN_FORCE', false) },
   };
 }

@@ -12,6 +12,7 @@ import { ControlledClock, isRefreshable, systemClock } from './clock.ts';
 import type { Config } from './config.ts';
 import { Deployer } from './engine/deployer.ts';
 import { HandlerRegistry } from './engine/handlers.ts';
+import { registerKimHandlers } from './kim/handlers.ts';
 import { ProcessEngine } from './engine/processEngine.ts';
 import { InProcessScheduler } from './scheduler/inProcess.ts';
 import { diffTimers, type Scheduler } from './scheduler/scheduler.ts';
@@ -84,6 +85,7 @@ export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
   const notifier = new Notifier({ inbox: store.inbox, mailer, clock, linkBaseUrl: config.publicUrl, dispatchEmail });
   const handlers = opts.handlers ?? new HandlerRegistry();
   if (!handlers.has('benachrichtigen')) registerNotificationHandler(handlers, notifier, store, clock);
+  registerKimHandlers(handlers, { store, notifier, clock, config });
   const onAssignments = notifyAssignments(notifier, store, log);
 
   let scheduler: Scheduler | undefined;

@@ -12,6 +12,13 @@ export interface HandlerContext {
   variables: Readonly<Record<string, unknown>>;
   instanceId: string;
   clock: Clock;
+  businessKey?: string | null;
+  definitionKey?: string;
+  /** The service task's id and name (a handler may use the name as the text of a notification). */
+  elementId?: string;
+  elementName?: string | null;
+  /** The job's id: stable across retries of the same job (a natural key for audit entries). */
+  jobId?: string;
 }
 
 export type Handler = (ctx: HandlerContext) => Promise<Record<string, unknown> | void> | Record<string, unknown> | void;
@@ -52,6 +59,10 @@ export class HandlerRegistry {
 
   has(name: string): boolean {
     return this.handlers.has(name);
+  }
+
+  entries(): Array<[string, Handler]> {
+    return [...this.handlers];
   }
 
   /** The handler name an element refers to, or undefined. */

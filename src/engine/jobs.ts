@@ -16,7 +16,17 @@ export async function runJob(engine: ProcessEngine, instanceId: string, jobId: s
   if (!instance || instance.state !== 'ACTIVE' || !job?.handler || (job.retries ?? 0) <= 0) return;
   let result: JobResult;
   try {
-    const output = await engine.handlers.run(job.handler, job.activityId, { variables: toPlain(instance.variables), instanceId, clock: engine.clock });
+    const definition = await engine.store.getDefinition(instance.definitionId);
+    const output = await engine.handlers.run(job.handler, job.activityId, {
+      variables: toPlain(instance.variables),
+      instanceId,
+      clock: engine.clock,
+      businessKey: instance.businessKey,
+      definitionKey: instance.definitionKey,
+      elementId: job.activityId,
+      elementName: definition?.model.elements[job.activityId]?.name ?? null,
+      jobId,
+    });
     result = { output: output && typeof output === 'object' ? output : {} };
   } catch (err) {
     if (!(err instanceof BpmnError)) return failJob(engine, instanceId, jobId, (err as Error).message);

@@ -20,6 +20,7 @@ import { ValidationError } from '../errors.ts';
 /** The entry types named in the domain spec; others may be added (UPPER_SNAKE_CASE). */
 export const AUDIT_TYPES = [
   'ESCALATED_TO_ABH',
+  'ESCALATED',
   'TRANSFER_BLOCKED',
   'ACCESS_DENIED',
   'CONSENT_RECORDED',
