@@ -10,6 +10,7 @@ import { identityRouter } from './routes/identity.ts';
 import { tokensRouter } from './routes/tokens.ts';
 import { notificationsRouter } from './routes/notifications.ts';
 import { consentsRouter } from './routes/consents.ts';
+import { notifyWithdrawal } from '../kim/withdrawal.ts';
 import { auditRouter } from './routes/audit.ts';
 import { clockRouter } from './routes/clock.ts';
 import { isRefreshable } from '../clock.ts';
@@ -49,7 +50,10 @@ export function buildApp(s: Services): Koa<AppState> {
   api.use(tokens.routes(), tokens.allowedMethods());
   const notifications = notificationsRouter(s.store.inbox, s.clock);
   api.use(notifications.routes(), notifications.allowedMethods());
-  const consents = consentsRouter(s.store.consents, s.store.audit, s.clock);
+  const consents = consentsRouter(s.store.consents, s.store.audit, s.clock, {
+    // A withdrawal reaches the case's running instances at once (message einwilligungWiderrufen).
+    onWithdrawn: async (record) => void (await notifyWithdrawal(s, record)),
+  });
   api.use(consents.routes(), consents.allowedMethods());
   const auditLog = auditRouter(s.store.audit, s.clock);
   api.use(auditLog.routes(), auditLog.allowedMethods());

@@ -58,6 +58,8 @@ export interface ElementInfo {
   inEventSubProcess?: boolean;
   /** For start events of the process (not of a sub-process). */
   isProcessStart?: boolean;
+  /** For start events of an event sub-process directly in the process: it can be triggered while the instance runs. */
+  startsProcessEventSubProcess?: boolean;
 }
 
 export interface ProcessModel {

@@ -53,6 +53,7 @@ export function readElement(node: ModdleElement, context: FlowElementContext): E
   if (node.$instanceOf('bpmn:StartEvent')) {
     info.isProcessStart = context.container === context.process;
     info.inEventSubProcess = context.inEventSubProcess;
+    if (context.inEventSubProcess && (context.container as { $parent?: unknown }).$parent === context.process) info.startsProcessEventSubProcess = true;
   }
   return info;
 }

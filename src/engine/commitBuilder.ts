@@ -113,6 +113,23 @@ export function buildCommit(prev: InstanceRecord, session: Session, plain: Recor
       });
     }
   }
+  // Message starts of the process's event sub-processes listen as long as the instance runs.
+  if (!session.ended) {
+    for (const info of Object.values(model.elements)) {
+      if (!info.startsProcessEventSubProcess || !info.message) continue;
+      subscriptions.push({
+        id: stableId(prev.id, 'event-sub-process', info.id),
+        instanceId: prev.id,
+        businessKey: prev.businessKey,
+        definitionId: prev.definitionId,
+        kind: 'message',
+        name: String(resolve(info.message.name, plain) ?? info.message.name),
+        refId: info.message.id,
+        activityId: info.id,
+        executionId: eventSubProcessExecutionId(prev.id, info.id),
+      });
+    }
+  }
   const live = new Set(tasks.map((t) => t.id));
   const completed = new Set(effects.completedTaskIds ?? []);
   for (const t of prev.tasks) {
@@ -242,4 +259,9 @@ export function buildCommit(prev: InstanceRecord, session: Session, plain: Recor
     followUps,
     consumedFollowUps: effects.consumedFollowUps,
   };
+}
+
+/** The subscription's execution id for an event sub-process start (no execution waits there yet). */
+export function eventSubProcessExecutionId(instanceId: string, startEventId: string): string {
+  return `${instanceId}:event-sub-process:${startEventId}`;
 }

@@ -294,9 +294,11 @@ export class ProcessEngine {
   /** Delivers a message or signal to a waiting catch of an instance. */
   async deliver(instanceId: string, refId: string, executionId: string, variables: TypedVariables = {}): Promise<InstanceRecord> {
     return this.command(instanceId, async ({ instance, session, plain, effects }) => {
-      if (!instance.subscriptions.some((s) => s.executionId === executionId)) throw new Conflict(`Execution ${executionId} no longer waits for ${refId}`);
+      const sub = instance.subscriptions.find((s) => s.executionId === executionId);
+      if (!sub) throw new Conflict(`Execution ${executionId} no longer waits for ${refId}`);
       setVariables(instance, plain, variables, effects);
-      await session.deliver(refId, executionId);
+      if (session.model.elements[sub.activityId]?.startsProcessEventSubProcess) await session.triggerEventSubProcess(refId);
+      else await session.deliver(refId, executionId);
     });
   }
 

@@ -89,6 +89,11 @@ interface EngineLike {
 }
 
 /** The outcome of a service-task job, handed to the command that continues the instance. */
+/** The private bpmn-elements ProcessExecution method that starts event sub-processes. */
+interface DelegatingExecution {
+  _onDelegateEvent(message: { properties: { type: string }; content: { message: { id: string } } }): boolean;
+}
+
 export type JobResult = { output: Record<string, unknown> } | { error: { code: string; message: string } };
 
 export interface PendingJob {
@@ -365,6 +370,20 @@ export class Session {
     const broker = this.waits.get(executionId)?.broker ?? this.calls.get(executionId)?.broker;
     if (broker) broker.publish('api', `activity.signal.${executionId}`, { message: output ?? {} }, { type: 'signal' });
     else this.engine.execution.signal({ id: activityId, executionId, ...(output ? { output } : {}) });
+    await this.settle();
+  }
+
+  /**
+   * Starts the process's event sub-process whose start event catches this bpmn:message. bpmn-elements 17
+   * starts event sub-processes only for events thrown inside the process (its delegate path); a message
+   * from outside is handed to that same path of the running process execution.
+   */
+  async triggerEventSubProcess(messageId: string): Promise<void> {
+    for (const definition of this.engine.execution.definitions as unknown as Array<{ getProcesses(): Array<{ execution?: DelegatingExecution }> }>) {
+      for (const process of definition.getProcesses()) {
+        process.execution?._onDelegateEvent({ properties: { type: 'message' }, content: { message: { id: messageId } } });
+      }
+    }
     await this.settle();
   }
 
