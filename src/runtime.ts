@@ -93,6 +93,8 @@ export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
     store,
     clock,
     handlers,
+    // Rules that change with the law, readable from FEEL in every diagram (`config.benefitCutoverDate`).
+    feelGlobals: { config: { benefitCutoverDate: config.benefitRules.cutoverDate, benefitLawInForce: config.benefitRules.lawInForce } },
     onCommit: (before, after) => {
       void scheduler?.sync(diffTimers(after.id, before?.timers ?? [], after.timers)).catch((err) => log(`scheduler: ${(err as Error).message}`));
       onAssignments(before, after);

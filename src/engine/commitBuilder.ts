@@ -37,7 +37,19 @@ export function taskHistoryOf(t: TaskRecord, end: string | null, reason: string 
     due: t.due,
     deleteReason: reason,
     businessKey: t.businessKey,
+    organisation: t.organisation,
   };
+}
+
+/**
+ * The owning organisation: the instance's variable `organisation` (an `org-…` group id) wins; without
+ * one it keeps what it had (inherited from the caller at start). Every task carries its instance's.
+ */
+export function stampOrganisation(instance: InstanceRecord): void {
+  const v = instance.variables.organisation?.value;
+  if (typeof v === 'string' && v !== '') instance.organisation = v;
+  else instance.organisation ??= null;
+  instance.tasks = instance.tasks.map((t) => (t.organisation === instance.organisation ? t : { ...t, organisation: instance.organisation }));
 }
 
 const DEFAULT_TRIES = 3;
@@ -80,6 +92,7 @@ export function buildCommit(prev: InstanceRecord, session: Session, plain: Recor
       changed.add(name);
     }
   }
+  stampOrganisation(next);
 
   // Tasks: keep the ones still waiting (with their assignee), create new ones.
   const prevTasks = new Map(prev.tasks.map((t) => [t.executionId, t]));
@@ -93,7 +106,7 @@ export function buildCommit(prev: InstanceRecord, session: Session, plain: Recor
       const existing = prevTasks.get(wait.executionId);
       if (existing) tasks.push(existing);
       else {
-        const task = createTask(next, info, wait, plain, now);
+        const task = createTask(next, info, wait, { ...session.globals, ...plain }, now);
         tasks.push(task);
         taskHistory.push(taskHistoryOf(task, null, null));
       }
@@ -197,7 +210,7 @@ export function buildCommit(prev: InstanceRecord, session: Session, plain: Recor
     if (!call.isNew) continue;
     const info = model.elements[call.activityId];
     const vars: TypedVariables = {};
-    const ctx = { ...plain, execution: { processBusinessKey: prev.businessKey, processInstanceId: prev.id } };
+    const ctx = { ...session.globals, ...plain, execution: { processBusinessKey: prev.businessKey, processInstanceId: prev.id } };
     let businessKey: string | null = null;
     for (const m of info?.inMappings ?? []) {
       if (m.all) Object.assign(vars, next.variables);
@@ -211,7 +224,7 @@ export function buildCommit(prev: InstanceRecord, session: Session, plain: Recor
     followUps.push({
       id: `startCalled:${prev.id}:${call.executionId}`,
       type: 'startCalled',
-      payload: { parentId: prev.id, executionId: call.executionId, calledElement: call.calledElement, variables: vars, businessKey, rootInstanceId: prev.rootInstanceId },
+      payload: { parentId: prev.id, executionId: call.executionId, calledElement: call.calledElement, variables: vars, businessKey, rootInstanceId: prev.rootInstanceId, organisation: next.organisation },
       createdAt: now,
     });
   }
@@ -237,6 +250,7 @@ export function buildCommit(prev: InstanceRecord, session: Session, plain: Recor
     next.subscriptions = subscriptions;
     next.timers = timers;
   }
+  stampOrganisation(next);
 
   const variableHistory: VariableHistoryRecord[] = [...changed].map((name) => ({
     id: `${prev.id}:${name}`,

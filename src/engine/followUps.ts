@@ -23,7 +23,7 @@ export async function applyFollowUp(engine: ProcessEngine, f: FollowUpRecord): P
 }
 
 export async function startCalled(engine: ProcessEngine, f: FollowUpRecord): Promise<void> {
-  const p = f.payload as { parentId: string; executionId: string; calledElement: string; variables: TypedVariables; businessKey: string | null; rootInstanceId: string };
+  const p = f.payload as { parentId: string; executionId: string; calledElement: string; variables: TypedVariables; businessKey: string | null; rootInstanceId: string; organisation?: string | null };
   const childId = stableId(p.parentId, p.executionId);
   if (await engine.store.getInstance(childId)) return;
   const def = await engine.store.latestDefinition(p.calledElement);
@@ -35,6 +35,7 @@ export async function startCalled(engine: ProcessEngine, f: FollowUpRecord): Pro
     superInstanceId: p.parentId,
     superExecutionId: p.executionId,
     rootInstanceId: p.rootInstanceId,
+    organisation: p.organisation ?? null,
   });
 }
 

@@ -19,7 +19,7 @@ import { HandlerError, HandlerRegistry } from './handlers.ts';
 import { newId } from './ids.ts';
 import { KeyedQueue } from './keyedQueue.ts';
 import { Session, type JobResult } from './session.ts';
-import { buildCommit, taskHistoryOf, type CommandEffects } from './commitBuilder.ts';
+import { buildCommit, stampOrganisation, taskHistoryOf, type CommandEffects } from './commitBuilder.ts';
 import { toPlain, type TypedVariables } from './variables.ts';
 import { ExpressionError } from './feel.ts';
 
@@ -32,6 +32,8 @@ export interface StartOptions {
   superInstanceId?: string;
   superExecutionId?: string;
   rootInstanceId?: string;
+  /** The owning organisation inherited from the caller (the variable `organisation` wins). */
+  organisation?: string | null;
   /** Deterministic id for a called child or a scheduled start (idempotent start). */
   instanceId?: string;
   /** The start event to start at (message, timer); default: the none start event. */
@@ -47,6 +49,11 @@ export interface EngineDeps {
   onCommit?: (before: InstanceRecord | null, after: InstanceRecord) => void;
   /** Called when the schedules of timer start events change (the scheduler syncs them). */
   onSchedules?: (change: TimerChange) => void;
+  /**
+   * Read-only names every FEEL expression of every diagram can read (process variables of the same
+   * name win), e.g. `config` with the rules that change with the law.
+   */
+  feelGlobals?: Record<string, unknown>;
 }
 
 /** A handler failure or run-time expression error: 500 with its message shown (the caller needs it). */
@@ -76,6 +83,7 @@ export class ProcessEngine {
   private readonly queue = new KeyedQueue();
   private readonly onCommit?: (before: InstanceRecord | null, after: InstanceRecord) => void;
   readonly onSchedules?: (change: TimerChange) => void;
+  readonly feelGlobals: Record<string, unknown>;
   private draining: Promise<void> | null = null;
 
   constructor(deps: EngineDeps) {
@@ -85,6 +93,7 @@ export class ProcessEngine {
     this.definitions = deps.definitions ?? new DefinitionCache();
     this.onCommit = deps.onCommit;
     this.onSchedules = deps.onSchedules;
+    this.feelGlobals = deps.feelGlobals ?? {};
   }
 
   private nowIso(): string {
@@ -117,6 +126,7 @@ export class ProcessEngine {
         superInstanceId: opts.superInstanceId ?? null,
         superExecutionId: opts.superExecutionId ?? null,
         rootInstanceId: opts.rootInstanceId ?? id,
+        organisation: opts.organisation ?? null,
         engineState: null,
         variables,
         tasks: [],
@@ -127,7 +137,7 @@ export class ProcessEngine {
       };
       const startEventId = chooseStartEvent(definition, opts);
       const fireNow = definition.model.elements[startEventId ?? '']?.timer ? new Set([startEventId!]) : undefined;
-      const session = new Session({ instanceId: id, definition: runnable, clock: this.clock, variables: plain, fireNow });
+      const session = new Session({ instanceId: id, definition: runnable, clock: this.clock, variables: plain, fireNow, globals: this.feelGlobals });
       const effects: CommandEffects = { initialVariables: Object.keys(variables), consumedFollowUps: [] };
       try {
         await session.start(startEventId);
@@ -157,7 +167,7 @@ export class ProcessEngine {
         if (!definition) throw new NotFound(`Process definition ${instance.definitionId} does not exist`);
         const runnable = await this.definitions.get(definition);
         const plain = toPlain(instance.variables);
-        const session = new Session({ instanceId, definition: runnable, clock: this.clock, variables: plain, jobResults: jobResults && new Map(jobResults) });
+        const session = new Session({ instanceId, definition: runnable, clock: this.clock, variables: plain, jobResults: jobResults && new Map(jobResults), globals: this.feelGlobals });
         const effects: CommandEffects = { initialVariables: [], consumedFollowUps: consumed };
         const now = this.nowIso();
         try {
@@ -195,6 +205,7 @@ export class ProcessEngine {
         const next: InstanceRecord = structuredClone(instance);
         const effects: CommandEffects = { initialVariables: [], consumedFollowUps: [], taskUpdates: [], variableUpdates: [] };
         change(next, effects);
+        stampOrganisation(next);
         next.version = instance.version + 1;
         const now = this.nowIso();
         try {
@@ -202,7 +213,7 @@ export class ProcessEngine {
             instance: next,
             expectedVersion: instance.version,
             activityHistory: [],
-            taskHistory: (effects.taskUpdates ?? []).map((u) => taskHistoryOf(u.task, u.end ?? null, u.reason ?? null)),
+            taskHistory: (effects.taskUpdates ?? []).map((u) => taskHistoryOf(next.tasks.find((x) => x.id === u.task.id) ?? u.task, u.end ?? null, u.reason ?? null)),
             variableHistory: (effects.variableUpdates ?? []).map(([name, v]) => ({
               id: `${instance.id}:${name}`,
               instanceId: instance.id,
@@ -253,13 +264,18 @@ export class ProcessEngine {
     });
   }
 
-  async claim(taskId: string, userId: string): Promise<void> {
+  /** Claims a task; `variables` (e.g. the owning `organisation`) are set in the same write. */
+  async claim(taskId: string, userId: string, variables: TypedVariables = {}): Promise<void> {
     const task = await this.taskOf(taskId);
     await this.mutate(task.instanceId, (instance, effects) => {
       const t = instance.tasks.find((x) => x.id === taskId);
       if (!t) throw new NotFound(`Cannot find task with id ${taskId}`);
       if (t.assignee && t.assignee !== userId) throw new Conflict(`Task ${taskId} is already claimed by someone else`);
       t.assignee = userId;
+      for (const [name, v] of Object.entries(variables)) {
+        instance.variables[name] = v;
+        effects.variableUpdates!.push([name, v]);
+      }
       effects.taskUpdates!.push({ task: t });
     });
   }

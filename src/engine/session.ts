@@ -112,6 +112,8 @@ export interface SessionOptions {
   jobResults?: Map<string, JobResult>;
   /** Timer start events that complete at once (the one an instance is started at). */
   fireNow?: Set<string>;
+  /** Names FEEL can read besides the variables (which win), e.g. `config`. */
+  globals?: Record<string, unknown>;
 }
 
 export class Session {
@@ -128,6 +130,8 @@ export class Session {
   private readonly clock: Clock;
   private readonly variables: Record<string, unknown>;
 
+  /** Names FEEL can read besides the variables. */
+  readonly globals: Record<string, unknown>;
   /** The one start event `start` runs (see `extend`). */
   private startEventId: string | undefined;
 
@@ -135,6 +139,7 @@ export class Session {
     this.model = opts.definition.record.model;
     this.clock = opts.clock;
     this.variables = opts.variables;
+    this.globals = opts.globals ?? {};
     const session = this;
     // Options are typed loosely on purpose: bpmn-engine's typings lag its runtime (clock, extensions).
     const engineOptions: Record<string, unknown> = {
@@ -175,7 +180,7 @@ export class Session {
 
   /** FEEL context: process variables plus the locals of the element being evaluated. */
   evaluate(expr: unknown, content?: Record<string, unknown>): unknown {
-    return resolve(expr, { ...this.variables, ...this.localsOf(content) });
+    return resolve(expr, { ...this.globals, ...this.variables, ...this.localsOf(content) });
   }
 
   localsOf(content?: Record<string, unknown>): Record<string, unknown> {

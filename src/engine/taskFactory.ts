@@ -60,6 +60,7 @@ export function createTask(
     priority: Number.isFinite(priority) ? Math.trunc(priority) : 50,
     formKey: text(ev(info.formKey)),
     businessKey: instance.businessKey,
+    organisation: instance.organisation ?? null,
     localVariables: locals,
   };
 }

@@ -75,6 +75,8 @@ export interface TaskRecord {
   priority: number;
   formKey: string | null;
   businessKey: string | null;
+  /** The owning organisation of the task's instance (`InstanceRecord.organisation`), copied at each commit. */
+  organisation: string | null;
   /** Activity-local variables of an MI iteration (element variable, loopCounter). */
   localVariables: Record<string, TypedValue>;
 }
@@ -148,6 +150,11 @@ export interface InstanceRecord {
   /** The call activity execution in the parent that waits for this instance. */
   superExecutionId: string | null;
   rootInstanceId: string;
+  /**
+   * The organisation (`org-…`) the case belongs to: the instance's variable `organisation`, else the
+   * one of the instance that called it (set at start); null while no case manager has taken it on.
+   */
+  organisation: string | null;
   /** Serialized bpmn-engine state without `source`; null once ended. */
   engineState: unknown | null;
   variables: Record<string, TypedValue>;
@@ -194,6 +201,8 @@ export interface TaskHistoryRecord {
   due: string | null;
   deleteReason: string | null;
   businessKey: string | null;
+  /** The instance's owning organisation when the row was last written. */
+  organisation: string | null;
 }
 
 export interface VariableHistoryRecord {
@@ -256,8 +265,22 @@ export interface DeploymentQuery extends Page {
   sortOrder?: 'asc' | 'desc';
 }
 
+/**
+ * Who may see which rows, as a filter the store applies (src/kim/access.ts builds it from the user).
+ * A row passes if its `organisation` is in `organisations` (`null` in the list admits rows without an
+ * owner), or — tasks only — one of its candidate groups is in `candidateGroups`, or — tasks and task
+ * history — it is assigned to `assignee`.
+ */
+export interface AccessFilter {
+  organisations: Array<string | null>;
+  candidateGroups?: string[];
+  assignee?: string;
+}
+
 export interface InstanceQuery extends Page {
   ids?: string[];
+  /** Only instances this filter admits (by `organisation`). */
+  access?: AccessFilter;
   businessKey?: string;
   businessKeyLike?: string;
   definitionId?: string;
@@ -274,6 +297,8 @@ export interface InstanceQuery extends Page {
 
 export interface TaskQuery extends Page {
   ids?: string[];
+  /** Only tasks this filter admits (by `organisation`, candidate groups, assignee). */
+  access?: AccessFilter;
   assignee?: string;
   assigneeIn?: string[];
   /** Tasks the user may see as candidate: in candidateUsers or in one of `candidateGroupsOf` (the user's groups). */
@@ -313,6 +338,8 @@ export interface ActivityHistoryQuery extends Page {
 
 export interface TaskHistoryQuery extends Page {
   instanceId?: string;
+  /** Only rows this filter admits (by `organisation`, assignee; `candidateGroups` is ignored). */
+  access?: AccessFilter;
   taskDefinitionKey?: string;
   assignee?: string;
   finished?: boolean;

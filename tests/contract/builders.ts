@@ -63,6 +63,7 @@ export function makeInstance(id: string, over: Partial<InstanceRecord> = {}): In
     superInstanceId: null,
     superExecutionId: null,
     rootInstanceId: id,
+    organisation: null,
     engineState: { state: 'running', definitions: [{ id: 'def', executions: [{ id: 'ex-1', counters: { taken: 1 } }] }], extra: null },
     variables: { amount: { type: 'Integer', value: 100 } },
     tasks: [],
@@ -74,7 +75,7 @@ export function makeInstance(id: string, over: Partial<InstanceRecord> = {}): In
   };
 }
 
-/** A task of `instance` (instance id, definition, business key taken from it). */
+/** A task of `instance` (instance id, definition, business key, organisation taken from it). */
 export function makeTask(instance: InstanceRecord, id: string, over: Partial<TaskRecord> = {}): TaskRecord {
   return {
     id,
@@ -94,6 +95,7 @@ export function makeTask(instance: InstanceRecord, id: string, over: Partial<Tas
     priority: 50,
     formKey: null,
     businessKey: instance.businessKey,
+    organisation: instance.organisation ?? null,
     localVariables: {},
     ...over,
   };
@@ -139,6 +141,7 @@ export function makeActivity(instance: InstanceRecord, id: string, over: Partial
   };
 }
 
+/** A task history row of `instance` (definition, business key, organisation taken from it). */
 export function makeTaskHistory(instance: InstanceRecord, id: string, over: Partial<TaskHistoryRecord> = {}): TaskHistoryRecord {
   return {
     id,
@@ -154,6 +157,7 @@ export function makeTaskHistory(instance: InstanceRecord, id: string, over: Part
     due: null,
     deleteReason: null,
     businessKey: instance.businessKey,
+    organisation: instance.organisation ?? null,
     ...over,
   };
 }

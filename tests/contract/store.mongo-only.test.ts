@@ -330,4 +330,54 @@ describe('MongoStore specifics', function () {
       expect(ids(await store.findInstances({ businessKeyLike: '.*' }))).to.deep.equal([]);
     });
   });
+
+  describe('organisation', function () {
+    it('is always stored on instance, task and task history documents, null included, and indexed', async function () {
+      const dbName = freshDb();
+      const store = await open(dbName);
+      const unowned = makeInstance('i-none');
+      const owned = makeInstance('i-awo', { organisation: 'org-awo' });
+      await createInstance(store, { ...unowned, tasks: [makeTask(unowned, 't-none')] }, { taskHistory: [makeTaskHistory(unowned, 't-none')] });
+      await createInstance(store, { ...owned, tasks: [makeTask(owned, 't-awo')] }, { taskHistory: [makeTaskHistory(owned, 't-awo')] });
+      for (const [collection, id, organisation] of [
+        ['instances', 'i-none', null], ['instances', 'i-awo', 'org-awo'], ['tasks', 't-none', null], ['tasks', 't-awo', 'org-awo'],
+        ['task_history', 't-none', null], ['task_history', 't-awo', 'org-awo'],
+      ] as const) {
+        const doc = await raw(dbName).collection<{ _id: string }>(collection).findOne({ _id: id });
+        expect(doc, `${collection} ${id}`).to.have.property('organisation', organisation);
+      }
+      for (const collection of ['instances', 'tasks', 'task_history']) {
+        const names = (await raw(dbName).collection(collection).listIndexes().toArray()).map((i) => i.name);
+        expect(names, collection).to.include('by_organisation');
+      }
+    });
+
+    it('documents written before the field existed read as null and are admitted by null', async function () {
+      const dbName = freshDb();
+      const store = await open(dbName);
+      const instance = makeInstance('i-old');
+      const task = makeTask(instance, 't-old', { candidateGroups: ['sales'] });
+      const history = makeTaskHistory(instance, 't-old');
+      await createInstance(store, { ...instance, tasks: [task] }, { taskHistory: [history] });
+      await createInstance(store, makeInstance('i-drk', { organisation: 'org-drk' }));
+      // What the code before the field wrote: no `organisation` anywhere, also not in the instance's own task list.
+      const db = raw(dbName);
+      const { organisation: _, ...oldTask } = task;
+      await db.collection<{ _id: string }>('instances').updateOne({ _id: 'i-old' }, { $unset: { organisation: '' }, $set: { tasks: JSON.stringify([oldTask]) } });
+      await db.collection<{ _id: string }>('tasks').updateOne({ _id: 't-old' }, { $unset: { organisation: '' } });
+      await db.collection<{ _id: string }>('task_history').updateOne({ _id: 't-old' }, { $unset: { organisation: '' } });
+      expect(await db.collection('tasks').countDocuments({ organisation: { $exists: true } })).to.equal(0);
+
+      expect(await store.getInstance('i-old')).to.deep.equal({ ...instance, tasks: [task] });
+      expect(await store.getTask('t-old')).to.deep.equal(task);
+      expect(await store.findTaskHistory({ instanceId: 'i-old' })).to.deep.equal([history]);
+      expect(ids(await store.findInstances({ access: { organisations: [null] } }))).to.deep.equal(['i-old']);
+      expect(ids(await store.findInstances({ access: { organisations: [null, 'org-drk'] } }))).to.deep.equal(['i-drk', 'i-old']);
+      expect(await store.countInstances({ access: { organisations: ['org-drk'] } })).to.equal(1);
+      expect(ids(await store.findTasks({ access: { organisations: [null] } }))).to.deep.equal(['t-old']);
+      expect(await store.countTasks({ access: { organisations: ['org-drk'] } })).to.equal(0);
+      expect(ids(await store.findTaskHistory({ access: { organisations: [null] } }))).to.deep.equal(['t-old']);
+      expect(await store.countTaskHistory({ access: { organisations: ['org-drk'] } })).to.equal(0);
+    });
+  });
 });

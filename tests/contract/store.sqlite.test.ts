@@ -6,8 +6,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { VersionConflict } from '../../src/errors.ts';
 import { SqliteStore } from '../../src/store/sqlite/sqliteStore.ts';
-import { SCHEMA_VERSION } from '../../src/store/sqlite/schema.ts';
-import { commitOf, createInstance, expectRejection, makeInstance, makeTask, nextVersion } from './builders.ts';
+import { insertSql, instanceToRow, taskHistoryToRow, taskToRow } from '../../src/store/sqlite/rows.ts';
+import { DDL, SCHEMA_VERSION } from '../../src/store/sqlite/schema.ts';
+import type { TaskRecord } from '../../src/store/store.ts';
+import {
+  commitOf, createInstance, expectRejection, ids, makeInstance, makeTask, makeTaskHistory, nextVersion, updateInstance,
+} from './builders.ts';
 import { describeStore } from './storeContract.ts';
 
 let dir: string;
@@ -102,7 +106,69 @@ describe('SqliteStore specifics', function () {
     expect(plan('SELECT * FROM timers WHERE due_at <= ? ORDER BY due_at, id LIMIT ?', 'x', 1)).to.match(/timers_by_due/);
     expect(plan('SELECT * FROM instances i WHERE i.business_key = ?', 'x')).to.match(/instances_by_business_key/);
     expect(plan('SELECT * FROM subscriptions s WHERE s.kind = ? AND s.name = ?', 'message', 'x')).to.match(/subscriptions_by_name/);
+    expect(plan('SELECT * FROM instances i WHERE i.organisation IN (SELECT value FROM json_each(?)) ORDER BY i.start_time', '["org-awo"]'))
+      .to.match(/instances_by_organisation/);
+    expect(plan('SELECT * FROM tasks t WHERE (t.organisation IN (SELECT value FROM json_each(?)) OR t.organisation IS NULL)', '["org-awo"]'))
+      .to.match(/tasks_by_organisation/);
+    expect(plan('SELECT * FROM task_history h WHERE h.organisation IS NULL')).to.match(/task_history_by_organisation/);
     db.close();
+  });
+
+  it('migrates a schema v1 database: rows written before read as organisation null, and can be owned', async function () {
+    // A database as the v1 code left it: the v1 DDL (`DDL` is v1, changes are migrations), user
+    // version 1, and an instance with a task and task history written without any organisation.
+    const file = nextFile();
+    const old = new Database(file);
+    old.exec(DDL);
+    old.pragma('user_version = 1');
+    const columns = (db: Database.Database, table: string) =>
+      (db.prepare(`SELECT name FROM pragma_table_info(?)`).all(table) as Array<{ name: string }>).map((c) => c.name);
+    for (const table of ['instances', 'tasks', 'task_history']) expect(columns(old, table)).not.to.include('organisation');
+    const withoutOrganisation = <T extends object>(value: T): Omit<T, 'organisation'> => {
+      const { organisation: _, ...rest } = value as T & { organisation?: unknown };
+      return rest;
+    };
+    const instance = makeInstance('old-1');
+    const task = makeTask(instance, 'old-task', { candidateGroups: ['sales'] });
+    const history = makeTaskHistory(instance, 'old-task');
+    const insert = (table: string, row: Record<string, unknown>) => old.prepare(insertSql(table, row)).run(row);
+    insert('instances', withoutOrganisation(instanceToRow({ ...instance, tasks: [withoutOrganisation(task) as TaskRecord] })));
+    insert('tasks', withoutOrganisation(taskToRow(task)));
+    old.prepare(`INSERT INTO task_candidates (task_id, kind, value) VALUES (?, 'group', ?)`).run('old-task', 'sales');
+    insert('task_history', withoutOrganisation(taskHistoryToRow(history)));
+    expect(JSON.parse((old.prepare('SELECT tasks_json FROM instances').get() as { tasks_json: string }).tasks_json)[0]).not.to.have.property('organisation');
+    old.close();
+
+    const store = new SqliteStore({ file });
+    await store.init();
+    const migrated = await store.getInstance('old-1');
+    expect(migrated).to.deep.equal({ ...instance, tasks: [task] });
+    expect(migrated?.organisation).to.equal(null);
+    expect(migrated?.tasks[0]?.organisation).to.equal(null);
+    expect(await store.getTask('old-task')).to.deep.equal(task);
+    expect(await store.findTaskHistory({ instanceId: 'old-1' })).to.deep.equal([history]);
+    expect(ids(await store.findInstances({ access: { organisations: [null] } }))).to.deep.equal(['old-1']);
+    expect(ids(await store.findTasks({ access: { organisations: [null] } }))).to.deep.equal(['old-task']);
+    expect(ids(await store.findTaskHistory({ access: { organisations: [null] } }))).to.deep.equal(['old-task']);
+    expect(await store.countTasks({ access: { organisations: ['org-awo'] } })).to.equal(0);
+
+    // The next commit of the old instance writes the organisation like any other.
+    const owned = { ...task, organisation: 'org-awo' };
+    await updateInstance(store, migrated!, { organisation: 'org-awo', tasks: [owned] }, { taskHistory: [{ ...history, organisation: 'org-awo' }] });
+    expect(ids(await store.findInstances({ access: { organisations: ['org-awo'] } }))).to.deep.equal(['old-1']);
+    expect(await store.findTasks({ access: { organisations: ['org-awo'] } })).to.deep.equal([owned]);
+    expect(ids(await store.findTaskHistory({ access: { organisations: [null] } }))).to.deep.equal([]);
+    await store.close();
+
+    const db = new Database(file, { readonly: true });
+    expect(db.pragma('user_version', { simple: true })).to.equal(SCHEMA_VERSION);
+    for (const table of ['instances', 'tasks', 'task_history']) expect(columns(db, table)).to.include('organisation');
+    db.close();
+    // Opening it again (already at the current version) changes nothing.
+    const again = new SqliteStore({ file });
+    await again.init();
+    expect((await again.getInstance('old-1'))?.organisation).to.equal('org-awo');
+    await again.close();
   });
 });
 }

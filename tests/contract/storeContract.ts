@@ -4,6 +4,7 @@
  * passes exactly when it behaves like the others. Each test gets a fresh, initialised store.
  */
 import type { Store } from '../../src/store/store.ts';
+import { accessSuite } from './accessSuite.ts';
 import { deploymentSuite } from './deploymentSuite.ts';
 import { historySuite } from './historySuite.ts';
 import { instanceSuite } from './instanceSuite.ts';
@@ -36,5 +37,6 @@ export function describeStore(name: string, makeStore: () => Promise<Store>): vo
     taskQuerySuite(ctx);
     historySuite(ctx);
     jobSuite(ctx);
+    accessSuite(ctx);
   });
 }

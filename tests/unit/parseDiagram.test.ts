@@ -174,6 +174,7 @@ describe('parseDiagram', () => {
         signal: { id: 'Signal_Escalate', name: 'escalate' },
         isProcessStart: false,
         inEventSubProcess: true,
+        startsProcessEventSubProcess: true,
       });
       expect(intake.elements.escalation).to.deep.equal({ id: 'escalation', type: 'bpmn:SubProcess' });
     });

@@ -1,12 +1,13 @@
 /** `/process-instance…`: running instances, their activity tree and variables. */
 import Router from '@koa/router';
-import { NotFound, ValidationError } from '../../errors.ts';
+import { Forbidden, NotFound, ValidationError } from '../../errors.ts';
+import { project } from '../../kim/access.ts';
 import { parseVariables, toResponse, toTyped, checkName } from '../../engine/variables.ts';
 import type { InstanceQuery, InstanceRecord } from '../../store/store.ts';
 import { camundaActivityType, instanceDto } from '../dto.ts';
 import { bodyObject, QueryReader } from '../query.ts';
-import type { Services } from '../services.ts';
-import type { AppState } from '../types.ts';
+import { accessPolicy, type Services } from '../services.ts';
+import type { AppState, AuthUser } from '../types.ts';
 
 export function instanceQuery(raw: Record<string, unknown>): InstanceQuery {
   const q = new QueryReader(raw);
@@ -26,26 +27,30 @@ export function instanceQuery(raw: Record<string, unknown>): InstanceQuery {
 
 export function instanceRouter(s: Services): Router<AppState> {
   const router = new Router<AppState>();
+  const access = accessPolicy(s);
 
-  async function active(id: string): Promise<InstanceRecord> {
+  /** A running instance the user may see (404, audited, otherwise); `write` needs the full view. */
+  async function active(user: AuthUser, id: string, resource = 'process-instance', write = false): Promise<InstanceRecord> {
     const i = await s.store.getInstance(id);
     if (!i || i.state !== 'ACTIVE') throw new NotFound(`Process instance with id ${id} does not exist`);
+    const view = await access.require(user, i, resource, `Process instance with id ${id} does not exist`);
+    if (write && view !== 'full') throw new Forbidden(`User ${user.id} may not change process instance ${id}`);
     return i;
   }
 
   router.get('/process-instance', async (ctx) => {
     // Runtime queries only see running instances, as in Camunda; ended ones are in /history.
-    ctx.body = (await s.store.findInstances({ ...instanceQuery(ctx.query), active: true })).map(instanceDto);
+    ctx.body = (await s.store.findInstances({ ...instanceQuery(ctx.query), active: true, access: access.filter(ctx.state.user) })).map(instanceDto);
   });
   router.get('/process-instance/count', async (ctx) => {
-    ctx.body = { count: await s.store.countInstances({ ...instanceQuery(ctx.query), active: true }) };
+    ctx.body = { count: await s.store.countInstances({ ...instanceQuery(ctx.query), active: true, access: access.filter(ctx.state.user) }) };
   });
   router.get('/process-instance/:id', async (ctx) => {
-    ctx.body = instanceDto(await active(ctx.params.id));
+    ctx.body = instanceDto(await active(ctx.state.user, ctx.params.id));
   });
 
   router.get('/process-instance/:id/activity-instances', async (ctx) => {
-    const i = await active(ctx.params.id);
+    const i = await active(ctx.state.user, ctx.params.id);
     const open = await s.store.findActivityHistory({ instanceId: i.id, unfinished: true });
     const byActivity = open.filter((a) => !/Process$/.test(a.activityType) || a.activityType === 'bpmn:SubProcess');
     ctx.body = {
@@ -77,16 +82,23 @@ export function instanceRouter(s: Services): Router<AppState> {
     };
   });
 
+  /** The variables the user may read, the read audited. */
+  async function readable(user: AuthUser, id: string) {
+    const i = await active(user, id, 'process-instance-variables');
+    const view = await access.viewOf(user, i);
+    await access.auditRead(user, i, 'process-instance-variables', view);
+    return project(view, i.variables);
+  }
   router.get('/process-instance/:id/variables', async (ctx) => {
-    ctx.body = toResponse((await active(ctx.params.id)).variables);
+    ctx.body = toResponse(await readable(ctx.state.user, ctx.params.id));
   });
   router.get('/process-instance/:id/variables/:name', async (ctx) => {
-    const v = (await active(ctx.params.id)).variables[ctx.params.name];
+    const v = (await readable(ctx.state.user, ctx.params.id))[ctx.params.name];
     if (!v) throw new NotFound(`process instance variable with name ${ctx.params.name} does not exist`);
     ctx.body = { type: v.type, value: v.value, valueInfo: v.valueInfo ?? {} };
   });
   router.post('/process-instance/:id/variables', async (ctx) => {
-    await active(ctx.params.id);
+    await active(ctx.state.user, ctx.params.id, 'process-instance-variables', true);
     const body = bodyObject(ctx.request.body);
     const modifications = parseVariables(body.modifications);
     const deletions = body.deletions ?? [];
@@ -96,18 +108,18 @@ export function instanceRouter(s: Services): Router<AppState> {
     ctx.status = 204;
   });
   router.put('/process-instance/:id/variables/:name', async (ctx) => {
-    await active(ctx.params.id);
+    await active(ctx.state.user, ctx.params.id, 'process-instance-variables', true);
     await s.engine.modifyVariables(ctx.params.id, { [ctx.params.name]: toTyped(ctx.params.name, bodyObject(ctx.request.body)) });
     ctx.status = 204;
   });
   router.delete('/process-instance/:id/variables/:name', async (ctx) => {
-    await active(ctx.params.id);
+    await active(ctx.state.user, ctx.params.id, 'process-instance-variables', true);
     await s.engine.modifyVariables(ctx.params.id, {}, [ctx.params.name]);
     ctx.status = 204;
   });
 
   router.delete('/process-instance/:id', async (ctx) => {
-    await active(ctx.params.id);
+    await active(ctx.state.user, ctx.params.id, 'process-instance', true);
     const q = new QueryReader(ctx.query);
     await s.engine.deleteInstance(ctx.params.id, q.string('deleteReason') ?? null);
     ctx.status = 204;

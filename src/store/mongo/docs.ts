@@ -10,6 +10,9 @@
  *   round trip is exactly the SQLite adapter's, and user-chosen keys (`$x`, `a.b`) never become
  *   document field names (FerretDB rejects those, and they must never reach a query).
  * - Nullable sort keys carry a `<field>Null` boolean so that nulls sort as the largest value.
+ * - `organisation` (instances, tasks, task history) is always stored, null included: the access
+ *   filters match `null` with `$in`, which also matches a missing field (documents written before
+ *   the field existed), so both read as "no owner".
  * - Documents written by an instance commit's outbox carry `iv`, the instance version that wrote
  *   them: an apply never overwrites a document written by a later version (see outbox.ts).
  */
@@ -53,6 +56,10 @@ export const compositeId = (...parts: string[]): string => JSON.stringify(parts)
 
 const strOrNull = (v: unknown): string | null => (v === null || v === undefined ? null : (v as string));
 
+/** The instance's own task list; tasks written before `organisation` existed read as null. */
+const tasksFromJson = (text: unknown): TaskRecord[] =>
+  fromJson<TaskRecord[]>(text).map((t) => (t.organisation === undefined ? { ...t, organisation: null } : t));
+
 // Deployments, resources, definitions.
 
 export const deploymentToDoc = (d: DeploymentRecord, seq: ObjectId): Doc => ({
@@ -92,7 +99,8 @@ export const instanceToDoc = (i: InstanceRecord): Doc => ({
   _id: i.id, version: i.version, definitionId: i.definitionId, definitionKey: i.definitionKey,
   businessKey: i.businessKey, businessKeyNull: i.businessKey === null, state: i.state, startTime: i.startTime,
   endTime: i.endTime, startUserId: i.startUserId, superInstanceId: i.superInstanceId,
-  superExecutionId: i.superExecutionId, rootInstanceId: i.rootInstanceId, engineState: toJson(i.engineState),
+  superExecutionId: i.superExecutionId, rootInstanceId: i.rootInstanceId, organisation: i.organisation ?? null,
+  engineState: toJson(i.engineState),
   variables: JSON.stringify(i.variables), tasks: JSON.stringify(i.tasks),
   subscriptions: JSON.stringify(i.subscriptions), timers: JSON.stringify(i.timers), lastError: i.lastError,
   deleteReason: i.deleteReason,
@@ -102,7 +110,8 @@ export const instanceFromDoc = (d: Doc): InstanceRecord => ({
   businessKey: strOrNull(d.businessKey), state: d.state, startTime: d.startTime, endTime: strOrNull(d.endTime),
   startUserId: strOrNull(d.startUserId), superInstanceId: strOrNull(d.superInstanceId),
   superExecutionId: strOrNull(d.superExecutionId), rootInstanceId: d.rootInstanceId,
-  engineState: fromJson(d.engineState), variables: fromJson(d.variables), tasks: fromJson(d.tasks),
+  organisation: strOrNull(d.organisation), engineState: fromJson(d.engineState), variables: fromJson(d.variables),
+  tasks: tasksFromJson(d.tasks),
   subscriptions: fromJson(d.subscriptions), timers: fromJson(d.timers), lastError: strOrNull(d.lastError),
   deleteReason: strOrNull(d.deleteReason),
 });
@@ -118,7 +127,7 @@ export const taskToDoc = (t: TaskRecord, iv: number): Doc => ({
   assignee: t.assignee, assigneeNull: t.assignee === null, owner: t.owner, candidateUsers: [...t.candidateUsers],
   candidateGroups: [...t.candidateGroups], created: isoUtc(t.created), due: isoUtc(t.due), dueNull: t.due === null,
   followUp: isoUtc(t.followUp), priority: t.priority, formKey: t.formKey, businessKey: t.businessKey,
-  localVariables: JSON.stringify(t.localVariables),
+  organisation: t.organisation ?? null, localVariables: JSON.stringify(t.localVariables),
 });
 export const taskFromDoc = (d: Doc): TaskRecord => ({
   id: d._id, instanceId: d.instanceId, executionId: d.executionId, definitionId: d.definitionId,
@@ -126,7 +135,7 @@ export const taskFromDoc = (d: Doc): TaskRecord => ({
   assignee: strOrNull(d.assignee), owner: strOrNull(d.owner), candidateUsers: [...(d.candidateUsers ?? [])],
   candidateGroups: [...(d.candidateGroups ?? [])], created: d.created, due: strOrNull(d.due),
   followUp: strOrNull(d.followUp), priority: Number(d.priority), formKey: strOrNull(d.formKey),
-  businessKey: strOrNull(d.businessKey), localVariables: fromJson(d.localVariables),
+  businessKey: strOrNull(d.businessKey), organisation: strOrNull(d.organisation), localVariables: fromJson(d.localVariables),
 });
 
 /** `pos` and the instance's start time give findSubscriptions its order (oldest instance first). */
@@ -179,12 +188,14 @@ export const taskHistoryToDoc = (t: TaskHistoryRecord, iv: number): Doc => ({
   _id: t.id, instanceId: t.instanceId, iv, definitionId: t.definitionId, definitionKey: t.definitionKey,
   taskDefinitionKey: t.taskDefinitionKey, name: t.name, assignee: t.assignee, candidateGroups: [...t.candidateGroups],
   startTime: t.startTime, endTime: t.endTime, due: t.due, deleteReason: t.deleteReason, businessKey: t.businessKey,
+  organisation: t.organisation ?? null,
 });
 export const taskHistoryFromDoc = (d: Doc): TaskHistoryRecord => ({
   id: d._id, instanceId: d.instanceId, definitionId: d.definitionId, definitionKey: d.definitionKey,
   taskDefinitionKey: d.taskDefinitionKey, name: strOrNull(d.name), assignee: strOrNull(d.assignee),
   candidateGroups: [...(d.candidateGroups ?? [])], startTime: d.startTime, endTime: strOrNull(d.endTime),
   due: strOrNull(d.due), deleteReason: strOrNull(d.deleteReason), businessKey: strOrNull(d.businessKey),
+  organisation: strOrNull(d.organisation),
 });
 
 export const variableHistoryToDoc = (v: VariableHistoryRecord, iv: number): Doc => ({

@@ -10,12 +10,15 @@
  * - Sorting: nulls sort as the largest value (last ascending, first descending) through a stored
  *   `<field>Null` flag sorted first; ties are broken by further fields in the same direction.
  * - Date bounds are strict and must parse as dates; they compare as canonical ISO strings.
+ * - `access` (AccessFilter): an `$or` of its criteria (organisation `$in` the list, where `null`
+ *   also matches a missing field; candidate groups; assignee), AND-ed with the other filters; an
+ *   empty filter admits nothing. Plain `$in`/`$eq`/`$or`/`$and` only (FerretDB 1.x).
  */
 import type { Collection } from 'mongodb';
 import { ValidationError } from '../../errors.ts';
 import type { Doc } from './docs.ts';
 import type {
-  ActivityHistoryQuery, DefinitionQuery, DeploymentQuery, InstanceQuery, JobQuery, Page, SubscriptionQuery, TaskHistoryQuery,
+  AccessFilter, ActivityHistoryQuery, DefinitionQuery, DeploymentQuery, InstanceQuery, JobQuery, Page, SubscriptionQuery, TaskHistoryQuery,
   TaskQuery, VariableHistoryQuery,
 } from '../store.ts';
 
@@ -57,6 +60,41 @@ export function dateBound(name: string, value: string | undefined): string | und
   return new Date(ms).toISOString();
 }
 
+/** Organisations of an access filter: strings, or null for rows without an owner. */
+function organisationList(values: unknown): Array<string | null> {
+  if (!Array.isArray(values) || !values.every((v) => v === null || typeof v === 'string')) {
+    throw new ValidationError('access.organisations must be a list of strings or null');
+  }
+  return [...values];
+}
+
+/** What an access filter may look at, per collection. */
+interface AccessFields {
+  organisation: string;
+  /** Tasks: the (multikey) candidate group field. */
+  candidateGroups?: string;
+  /** Tasks and task history. */
+  assignee?: string;
+}
+
+/** The `$or` of an access filter's criteria; with none, a condition nothing satisfies. */
+function accessCondition(access: AccessFilter, fields: AccessFields): Query {
+  if (typeof access !== 'object' || access === null) throw new ValidationError('access must be an object');
+  const alternatives: Query[] = [];
+  const organisations = organisationList(access.organisations);
+  if (organisations.length > 0) alternatives.push({ [fields.organisation]: { $in: organisations } });
+  if (access.candidateGroups !== undefined) {
+    const groups = list('access.candidateGroups', access.candidateGroups);
+    if (fields.candidateGroups !== undefined && groups.length > 0) alternatives.push({ [fields.candidateGroups]: { $in: groups } });
+  }
+  if (access.assignee !== undefined) {
+    const assignee = literal('access.assignee', access.assignee);
+    if (fields.assignee !== undefined) alternatives.push({ [fields.assignee]: { $eq: assignee } });
+  }
+  if (alternatives.length === 0) return { [fields.organisation]: { $in: [] } };
+  return alternatives.length === 1 ? alternatives[0]! : { $or: alternatives };
+}
+
 /** Accumulates AND-ed conditions. */
 class Where {
   private readonly parts: Query[] = [];
@@ -80,6 +118,10 @@ class Where {
   }
   when(flag: boolean | undefined, condition: Query): this {
     return flag ? this.add(condition) : this;
+  }
+  /** Only documents the access filter admits, when one is given. */
+  access(access: AccessFilter | undefined, fields: AccessFields): this {
+    return access === undefined ? this : this.add(accessCondition(access, fields));
   }
   build(): Query {
     if (this.parts.length === 0) return {};
@@ -164,7 +206,8 @@ export function taskFilter(q: TaskQuery): Query {
     .cmp('created', '$lt', dateBound('createdBefore', q.createdBefore))
     .cmp('created', '$gt', dateBound('createdAfter', q.createdAfter))
     .cmp('priority', '$gte', q.minPriority === undefined ? undefined : number('minPriority', q.minPriority))
-    .cmp('priority', '$lte', q.maxPriority === undefined ? undefined : number('maxPriority', q.maxPriority));
+    .cmp('priority', '$lte', q.maxPriority === undefined ? undefined : number('maxPriority', q.maxPriority))
+    .access(q.access, { organisation: 'organisation', candidateGroups: 'candidateGroups', assignee: 'assignee' });
 
   // Candidate filters (Camunda): the user directly, or any of the user's groups (multikey fields).
   if (q.candidateUser !== undefined || q.candidateUserGroups !== undefined) {
@@ -202,7 +245,8 @@ export async function instanceFilter(q: InstanceQuery, definitionIdsOf: (deploym
     .eq('definitionKey', q.definitionKey)
     .when(q.active, { state: { $eq: 'ACTIVE' } })
     .when(q.finished, { state: { $ne: 'ACTIVE' } })
-    .eq('superInstanceId', q.superInstanceId);
+    .eq('superInstanceId', q.superInstanceId)
+    .access(q.access, { organisation: 'organisation' });
   if (q.deploymentId !== undefined) {
     w.add({ definitionId: { $in: await definitionIdsOf(String(literal('deploymentId', q.deploymentId))) } });
   }
@@ -317,6 +361,7 @@ export function taskHistoryFilter(q: TaskHistoryQuery): Query {
     .when(q.unfinished, { endTime: { $eq: null } })
     .eq('businessKey', q.businessKey)
     .eq('definitionKey', q.definitionKey)
+    .access(q.access, { organisation: 'organisation', assignee: 'assignee' })
     .build();
 }
 

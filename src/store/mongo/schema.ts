@@ -79,6 +79,7 @@ const INDEXES: Partial<Record<keyof Collections, IndexDef[]>> = {
     { name: 'by_start', key: { startTime: 1, _id: 1 } },
     { name: 'by_super', key: { superInstanceId: 1 } },
     { name: 'by_outbox', key: { hasOutbox: 1 } },
+    { name: 'by_organisation', key: { organisation: 1, startTime: 1 } },
   ],
   tasks: [
     { name: 'by_assignee', key: { assignee: 1, created: 1 } },
@@ -90,6 +91,7 @@ const INDEXES: Partial<Record<keyof Collections, IndexDef[]>> = {
     { name: 'by_task_definition_key', key: { taskDefinitionKey: 1 } },
     { name: 'by_definition_key', key: { definitionKey: 1 } },
     { name: 'by_business_key', key: { businessKey: 1 } },
+    { name: 'by_organisation', key: { organisation: 1, created: 1 } },
   ],
   subscriptions: [
     { name: 'by_name', key: { kind: 1, name: 1 } },
@@ -104,6 +106,7 @@ const INDEXES: Partial<Record<keyof Collections, IndexDef[]>> = {
     { name: 'by_instance', key: { instanceId: 1 } },
     { name: 'by_assignee', key: { assignee: 1 } },
     { name: 'by_business_key', key: { businessKey: 1 } },
+    { name: 'by_organisation', key: { organisation: 1, startTime: 1 } },
   ],
   variableHistory: [{ name: 'by_instance', key: { instanceId: 1, name: 1 } }],
   followUps: [{ name: 'by_created', key: { createdAt: 1, ins: 1 } }],

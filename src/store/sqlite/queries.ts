@@ -9,10 +9,13 @@
  * - Sorting: nulls sort as the largest value (last ascending, first descending); ties are broken
  *   by further columns in the same direction so that paging is stable.
  * - Date bounds (`dueBefore`, `createdAfter`, …) are strict and must parse as dates.
+ * - `access` (AccessFilter): a row passes if any of its criteria admits it (organisation in the
+ *   list, `null` admitting rows without one; a candidate group; the assignee); an empty filter
+ *   admits nothing. It is AND-ed with the other filters.
  */
 import { ValidationError } from '../../errors.ts';
 import type {
-  ActivityHistoryQuery, DefinitionQuery, DeploymentQuery, InstanceQuery, Page, TaskHistoryQuery,
+  AccessFilter, ActivityHistoryQuery, DefinitionQuery, DeploymentQuery, InstanceQuery, Page, TaskHistoryQuery,
   TaskQuery, VariableHistoryQuery,
 } from '../store.ts';
 
@@ -52,9 +55,61 @@ class Where {
   when(flag: boolean | undefined, sql: string): this {
     return flag ? this.add(sql) : this;
   }
+  /** Only rows the access filter admits (see accessCondition), when one is given. */
+  access(access: AccessFilter | undefined, cols: AccessColumns): this {
+    if (access === undefined) return this;
+    const { where, params } = accessCondition(access, cols);
+    return this.add(where, ...params);
+  }
   build(): Sql {
     return { where: this.parts.length ? `WHERE ${this.parts.join(' AND ')}` : '', params: this.params };
   }
+}
+
+/** What an access filter may look at, per row type. */
+interface AccessColumns {
+  organisation: string;
+  /** Tasks: the task id column, matched through task_candidates (kind 'group'). */
+  candidateTaskId?: string;
+  /** Tasks and task history. */
+  assignee?: string;
+}
+
+/** Checks the shape of an access filter (values are literals: strings, and null for "no owner"). */
+export function checkAccess(access: AccessFilter): AccessFilter {
+  if (typeof access !== 'object' || access === null) throw new ValidationError('access must be an object');
+  const { organisations, candidateGroups, assignee } = access;
+  if (!Array.isArray(organisations) || !organisations.every((o) => o === null || typeof o === 'string')) {
+    throw new ValidationError('access.organisations must be a list of strings or null');
+  }
+  if (candidateGroups !== undefined && (!Array.isArray(candidateGroups) || !candidateGroups.every((g) => typeof g === 'string'))) {
+    throw new ValidationError('access.candidateGroups must be a list of strings');
+  }
+  if (assignee !== undefined && typeof assignee !== 'string') throw new ValidationError('access.assignee must be a string');
+  return access;
+}
+
+/** The OR of an access filter's criteria (`0`, admitting nothing, when there are none). */
+function accessCondition(access: AccessFilter, cols: AccessColumns): Sql {
+  const { organisations, candidateGroups, assignee } = checkAccess(access);
+  const alt: string[] = [];
+  const params: unknown[] = [];
+  const named = organisations.filter((o): o is string => o !== null);
+  if (named.length > 0) {
+    alt.push(`${cols.organisation} IN (SELECT value FROM json_each(?))`);
+    params.push(JSON.stringify(named));
+  }
+  // `NULL IN (…)` is never true: rows without an owner need their own term.
+  if (organisations.includes(null)) alt.push(`${cols.organisation} IS NULL`);
+  if (cols.candidateTaskId !== undefined && candidateGroups !== undefined && candidateGroups.length > 0) {
+    alt.push(`${cols.candidateTaskId} IN (SELECT c.task_id FROM task_candidates c WHERE c.kind = 'group' AND c.value IN (SELECT value FROM json_each(?)))`);
+    params.push(JSON.stringify(candidateGroups));
+  }
+  if (cols.assignee !== undefined && assignee !== undefined) {
+    alt.push(`${cols.assignee} = ?`);
+    params.push(assignee);
+  }
+  return { where: alt.length === 0 ? '0' : `(${alt.join(' OR ')})`, params };
 }
 
 /** Camunda `%` wildcard → LIKE pattern with `\` escape: `_` and `\` become literal. */
@@ -127,7 +182,8 @@ export function taskWhere(q: TaskQuery): Sql {
     .cmp('t.created', '<', dateBound('createdBefore', q.createdBefore))
     .cmp('t.created', '>', dateBound('createdAfter', q.createdAfter))
     .cmp('t.priority', '>=', q.minPriority)
-    .cmp('t.priority', '<=', q.maxPriority);
+    .cmp('t.priority', '<=', q.maxPriority)
+    .access(q.access, { organisation: 't.organisation', candidateTaskId: 't.id', assignee: 't.assignee' });
 
   // Candidate filters (Camunda): the user directly, or any of the user's groups. `t.id IN (…)`
   // rather than a correlated EXISTS, so the lookup runs on the (kind, value) index.
@@ -178,6 +234,7 @@ export function instanceWhere(q: InstanceQuery): Sql {
     .when(q.finished, `i.state <> 'ACTIVE'`)
     .eq('i.super_instance_id', q.superInstanceId)
     .param('i.definition_id IN (SELECT d.id FROM definitions d WHERE d.deployment_id = ?)', q.deploymentId)
+    .access(q.access, { organisation: 'i.organisation' })
     .build();
 }
 
@@ -261,6 +318,7 @@ export function taskHistoryWhere(q: TaskHistoryQuery): Sql {
     .when(q.unfinished, 'h.end_time IS NULL')
     .eq('h.business_key', q.businessKey)
     .eq('h.definition_key', q.definitionKey)
+    .access(q.access, { organisation: 'h.organisation', assignee: 'h.assignee' })
     .build();
 }
 

@@ -36,6 +36,10 @@ const strOrNull = (v: unknown): string | null => (v === null || v === undefined 
 const num = (v: unknown): number => Number(v);
 const numOrNull = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
 
+/** The instance's own task list; tasks written before schema v2 have no `organisation` (read: null). */
+const tasksFromJson = (text: unknown): TaskRecord[] =>
+  fromJson<TaskRecord[]>(text).map((t) => (t.organisation === undefined ? { ...t, organisation: null } : t));
+
 export const deploymentToRow = (d: DeploymentRecord): Row => ({
   id: d.id, name: d.name, source: d.source, deployment_time: d.deploymentTime, tenant_id: d.tenantId,
 });
@@ -69,7 +73,7 @@ export const instanceToRow = (i: InstanceRecord): Row => ({
   business_key: i.businessKey, state: i.state, start_time: i.startTime, end_time: i.endTime,
   start_user_id: i.startUserId, super_instance_id: i.superInstanceId,
   super_execution_id: i.superExecutionId, root_instance_id: i.rootInstanceId,
-  engine_state_json: toJson(i.engineState), variables_json: JSON.stringify(i.variables),
+  organisation: i.organisation ?? null, engine_state_json: toJson(i.engineState), variables_json: JSON.stringify(i.variables),
   tasks_json: JSON.stringify(i.tasks), subscriptions_json: JSON.stringify(i.subscriptions),
   timers_json: JSON.stringify(i.timers), last_error: i.lastError, delete_reason: i.deleteReason,
 });
@@ -79,8 +83,8 @@ export const instanceFromRow = (r: Row): InstanceRecord => ({
   state: str(r.state) as InstanceRecord['state'], startTime: str(r.start_time),
   endTime: strOrNull(r.end_time), startUserId: strOrNull(r.start_user_id),
   superInstanceId: strOrNull(r.super_instance_id), superExecutionId: strOrNull(r.super_execution_id),
-  rootInstanceId: str(r.root_instance_id), engineState: fromJson(r.engine_state_json),
-  variables: fromJson(r.variables_json), tasks: fromJson(r.tasks_json),
+  rootInstanceId: str(r.root_instance_id), organisation: strOrNull(r.organisation),
+  engineState: fromJson(r.engine_state_json), variables: fromJson(r.variables_json), tasks: tasksFromJson(r.tasks_json),
   subscriptions: fromJson(r.subscriptions_json), timers: fromJson(r.timers_json),
   lastError: strOrNull(r.last_error), deleteReason: strOrNull(r.delete_reason),
 });
@@ -92,7 +96,8 @@ export const taskToRow = (t: TaskRecord): Row => ({
   assignee: t.assignee, owner: t.owner, candidate_users_json: JSON.stringify(t.candidateUsers),
   candidate_groups_json: JSON.stringify(t.candidateGroups), created: isoUtc(t.created),
   due: isoUtc(t.due), follow_up: isoUtc(t.followUp), priority: t.priority, form_key: t.formKey,
-  business_key: t.businessKey, local_variables_json: JSON.stringify(t.localVariables),
+  business_key: t.businessKey, organisation: t.organisation ?? null,
+  local_variables_json: JSON.stringify(t.localVariables),
 });
 export const taskFromRow = (r: Row): TaskRecord => ({
   id: str(r.id), instanceId: str(r.instance_id), executionId: str(r.execution_id),
@@ -102,7 +107,7 @@ export const taskFromRow = (r: Row): TaskRecord => ({
   candidateUsers: fromJson(r.candidate_users_json), candidateGroups: fromJson(r.candidate_groups_json),
   created: str(r.created), due: strOrNull(r.due), followUp: strOrNull(r.follow_up),
   priority: num(r.priority), formKey: strOrNull(r.form_key), businessKey: strOrNull(r.business_key),
-  localVariables: fromJson(r.local_variables_json),
+  organisation: strOrNull(r.organisation), localVariables: fromJson(r.local_variables_json),
 });
 
 export const subscriptionToRow = (s: SubscriptionRecord, pos: number): Row => ({
@@ -155,6 +160,7 @@ export const taskHistoryToRow = (t: TaskHistoryRecord): Row => ({
   task_definition_key: t.taskDefinitionKey, name: t.name, assignee: t.assignee,
   candidate_groups_json: JSON.stringify(t.candidateGroups), start_time: t.startTime,
   end_time: t.endTime, due: t.due, delete_reason: t.deleteReason, business_key: t.businessKey,
+  organisation: t.organisation ?? null,
 });
 export const taskHistoryFromRow = (r: Row): TaskHistoryRecord => ({
   id: str(r.id), instanceId: str(r.instance_id), definitionId: str(r.definition_id),
@@ -162,7 +168,7 @@ export const taskHistoryFromRow = (r: Row): TaskHistoryRecord => ({
   name: strOrNull(r.name), assignee: strOrNull(r.assignee),
   candidateGroups: fromJson(r.candidate_groups_json), startTime: str(r.start_time),
   endTime: strOrNull(r.end_time), due: strOrNull(r.due), deleteReason: strOrNull(r.delete_reason),
-  businessKey: strOrNull(r.business_key),
+  businessKey: strOrNull(r.business_key), organisation: strOrNull(r.organisation),
 });
 
 export const variableHistoryToRow = (v: VariableHistoryRecord): Row => ({

@@ -13,7 +13,7 @@
  */
 import type Database from 'better-sqlite3';
 
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
 
 export const DDL = `
 CREATE TABLE IF NOT EXISTS deployments (
@@ -218,8 +218,22 @@ CREATE TABLE IF NOT EXISTS follow_ups (
 CREATE INDEX IF NOT EXISTS follow_ups_by_created ON follow_ups (created_at);
 `;
 
-/** Migrations to apply on top of v1, as `[resultingVersion, sql]`, in order. */
-const MIGRATIONS: Array<[number, string]> = [];
+/**
+ * Migrations to apply on top of v1 (`DDL` is and stays the v1 schema), as `[resultingVersion, sql]`,
+ * in order. A fresh database runs `DDL` and then every migration.
+ */
+export const MIGRATIONS: Array<[number, string]> = [
+  // v2: the owning organisation of an instance, copied to its tasks and task history; the access
+  // filters (queries.ts `access`) look rows up by it. Rows written before read as NULL (no owner).
+  [2, `
+ALTER TABLE instances ADD COLUMN organisation TEXT;
+ALTER TABLE tasks ADD COLUMN organisation TEXT;
+ALTER TABLE task_history ADD COLUMN organisation TEXT;
+CREATE INDEX IF NOT EXISTS instances_by_organisation ON instances (organisation, start_time);
+CREATE INDEX IF NOT EXISTS tasks_by_organisation ON tasks (organisation, created);
+CREATE INDEX IF NOT EXISTS task_history_by_organisation ON task_history (organisation, start_time);
+`],
+];
 
 /** Creates/upgrades the schema in one transaction. Refuses a database written by a newer version. */
 export function migrate(db: Database.Database): void {
