@@ -68,7 +68,11 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
   await engine.drainFollowUps();
   await scheduler.start();
 
-  const clockControl = clock instanceof ControlledClock ? new ClockControl(clock, store, scheduler) : undefined;
+  const clockControl = clock instanceof ControlledClock
+    ? new ClockControl(clock, store, scheduler, async () => {
+      for (const d of await store.findDefinitions({ latestVersion: true })) await engine.syncSchedules(d.key, true);
+    })
+    : undefined;
   const app = buildApp({ store, engine, deployer, clock, clockControl, limits: { maxBodyBytes: config.maxBodyBytes, maxFileBytes: config.maxFileBytes } });
   const server: Server = await new Promise((resolve, reject) => {
     const s = app.listen(config.port, config.host, () => resolve(s));

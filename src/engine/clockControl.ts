@@ -30,11 +30,17 @@ export class ClockControl {
     private readonly clock: ControlledClock,
     private readonly store: Store,
     private readonly scheduler: Scheduler,
+    /** Called after the clock was set: computes the timer-start schedules afresh from the new now. */
+    private readonly onSet?: () => Promise<void>,
   ) {}
 
-  /** Pins the clock. Moving it backwards is allowed (a scenario may start over); nothing fires. */
+  /**
+   * Pins the clock. Moving it backwards is allowed (a scenario may start over); nothing fires.
+   * Timer-start schedules are computed again from the new time (their next occurrence after it).
+   */
   async set(ms: number): Promise<void> {
     await this.clock.set(ms);
+    await this.onSet?.();
   }
 
   /** Advances to `target`, firing what falls due on the way, earliest first. Returns how many deliveries ran. */

@@ -347,8 +347,8 @@ export class ProcessEngine {
   }
 
   /** Timer start events: see scheduleCommands.ts. */
-  syncSchedules(key: string): Promise<void> {
-    return syncSchedules(this, key);
+  syncSchedules(key: string, recompute = false): Promise<void> {
+    return syncSchedules(this, key, recompute);
   }
 
   /** Service-task jobs: see jobs.ts. */

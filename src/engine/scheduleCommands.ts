@@ -11,13 +11,14 @@ import { initialSchedules, keyOfSchedule, nextOccurrence, scheduleOwner } from '
 /**
  * Makes the schedules of a process's timer start events match its latest version: kept as they
  * are if that version already owns them (a restart must not skip a due occurrence), replaced on
- * a new version, removed when no version (or no timer start event) is left.
+ * a new version, removed when no version (or no timer start event) is left. `recompute` computes
+ * them afresh from the clock's now even if they are current (after a controlled clock was set).
  */
-export async function syncSchedules(engine: ProcessEngine, key: string): Promise<void> {
+export async function syncSchedules(engine: ProcessEngine, key: string, recompute = false): Promise<void> {
   const owner = scheduleOwner(key);
   const latest = await engine.store.latestDefinition(key);
   const current = await engine.store.findJobs({ instanceId: owner });
-  if (latest && current.length && current.every((t) => t.executionId === latest.id)) return;
+  if (!recompute && latest && current.length && current.every((t) => t.executionId === latest.id)) return;
   const next = latest ? initialSchedules(latest, engine.clock.now()) : [];
   if (!next.length && !current.length) return;
   const previous = await engine.store.replaceSchedules(owner, next);

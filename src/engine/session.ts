@@ -10,6 +10,7 @@ import type { Clock } from '../clock.ts';
 import type { ElementInfo, ProcessModel } from '../bpmn/model.ts';
 import { isExpression, resolve } from './feel.ts';
 import { elements, type RunnableDefinition } from './definitions.ts';
+import { date as feelDate, dateAndTime } from 'feelin';
 import { HandlerRegistry } from './handlers.ts';
 
 const quietLogger = () => ({ debug() {}, error() {}, warn() {} });
@@ -89,6 +90,14 @@ interface EngineLike {
 }
 
 /** The outcome of a service-task job, handed to the command that continues the instance. */
+/** FEEL `now()` and `today()` on a clock (UTC). */
+export function clockFunctions(clock: Clock): Record<string, () => unknown> {
+  return {
+    now: () => dateAndTime(new Date(clock.now()).toISOString()),
+    today: () => feelDate(new Date(clock.now()).toISOString().slice(0, 10)),
+  };
+}
+
 /** The private bpmn-elements ProcessExecution method that starts event sub-processes. */
 interface DelegatingExecution {
   _onDelegateEvent(message: { properties: { type: string }; content: { message: { id: string } } }): boolean;
@@ -139,7 +148,8 @@ export class Session {
     this.model = opts.definition.record.model;
     this.clock = opts.clock;
     this.variables = opts.variables;
-    this.globals = opts.globals ?? {};
+    // FEEL's now() and today() read the engine's clock (a controlled clock in tests and demos), not the wall clock.
+    this.globals = { ...clockFunctions(opts.clock), ...opts.globals };
     const session = this;
     // Options are typed loosely on purpose: bpmn-engine's typings lag its runtime (clock, extensions).
     const engineOptions: Record<string, unknown> = {

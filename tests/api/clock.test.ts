@@ -121,4 +121,29 @@ describe('api: the controlled clock (/api/clock)', () => {
     await t.api('POST', '/engine-rest/user/create', { profile: { id: 'cm1', firstName: 'A', lastName: 'B', email: 'a@example.org' }, credentials: { password: 'pw-secret-1' } });
     expect((await t.api.as('cm1', 'pw-secret-1')('POST', '/api/clock/advance', { duration: 'P1D' })).status).to.equal(403);
   });
+  it('setting the clock computes timer-start schedules afresh from the new time', async () => {
+    t = await startTestService({ env: { CLOCK: 'controlled' } });
+    await deploy(t.api, { 'fk.bpmn': bpmn('fk', `
+      <bpmn:startEvent id="s"><bpmn:timerEventDefinition><bpmn:timeCycle>R/2026-01-05T09:00:00+01:00/P14D</bpmn:timeCycle></bpmn:timerEventDefinition></bpmn:startEvent>
+      <bpmn:sequenceFlow id="f" sourceRef="s" targetRef="agenda"/><bpmn:userTask id="agenda"/>`) });
+    // Deployed while the clock still showed the wall-clock time; pinning it to March moves the schedule.
+    expect((await t.api('POST', '/api/clock', { now: '2026-03-02T08:00:00Z' })).status).to.equal(200);
+    const jobs = (await t.api('GET', '/engine-rest/job')).body as Array<{ dueDate: string }>;
+    expect(jobs.map((j) => j.dueDate.slice(0, 16))).to.deep.equal(['2026-03-16T08:00']);
+    await t.api('POST', '/api/clock/advance', { duration: 'P14D' });
+    const started = (await t.api('GET', '/engine-rest/process-instance?processDefinitionKey=fk')).body;
+    expect(started).to.have.length(1);
+  });
+
+  it("FEEL now() and today() read the controlled clock, not the wall clock", async () => {
+    t = await startTestService({ env: { CLOCK: 'controlled' } });
+    await t.api('POST', '/api/clock', { now: '2026-03-02T08:00:00Z' });
+    await deploy(t.api, { 'heute.bpmn': bpmn('heute', `
+      <bpmn:startEvent id="s"/><bpmn:sequenceFlow id="f" sourceRef="s" targetRef="aufgabe"/>
+      <bpmn:userTask id="aufgabe" camunda:dueDate="=now() + duration(&quot;P1D&quot;)" camunda:followUpDate="=date and time(today(), time(&quot;12:00:00Z&quot;))"/>`) });
+    const inst = await start(t, 'heute');
+    const task = (await t.api('GET', `/engine-rest/task?processInstanceId=${inst.id}`)).body[0];
+    expect(task.due.slice(0, 16)).to.equal('2026-03-03T08:00');
+    expect(task.followUp.slice(0, 16)).to.equal('2026-03-02T12:00');
+  });
 });
