@@ -11,6 +11,7 @@ import { tokensRouter } from './routes/tokens.ts';
 import { notificationsRouter } from './routes/notifications.ts';
 import { consentsRouter } from './routes/consents.ts';
 import { notifyWithdrawal } from '../kim/withdrawal.ts';
+import { accessPolicy } from './services.ts';
 import { auditRouter } from './routes/audit.ts';
 import { clockRouter } from './routes/clock.ts';
 import { isRefreshable } from '../clock.ts';
@@ -53,6 +54,7 @@ export function buildApp(s: Services): Koa<AppState> {
   const consents = consentsRouter(s.store.consents, s.store.audit, s.clock, {
     // A withdrawal reaches the case's running instances at once (message einwilligungWiderrufen).
     onWithdrawn: async (record) => void (await notifyWithdrawal(s, record)),
+    authorizeCase: (user, caseId) => accessPolicy(s).requireCase(user, caseId),
   });
   api.use(consents.routes(), consents.allowedMethods());
   const auditLog = auditRouter(s.store.audit, s.clock);

@@ -110,6 +110,20 @@ export class AccessPolicy {
     throw new NotFound(notFound);
   }
 
+  /**
+   * For case-level resources (consents): 404 (audited) if an instance of the case is owned by an
+   * organisation the user may not see. A case without instances, or without an owner, is open.
+   */
+  async requireCase(user: AccessUser, caseId: string): Promise<void> {
+    if (user.isAdmin) return;
+    for (const instance of await this.store.findInstances({ businessKey: caseId, maxResults: 50 })) {
+      if ((instance.organisation ?? null) !== null) {
+        await this.require(user, instance, 'case', `Case '${caseId.slice(0, 80)}' does not exist`);
+        return;
+      }
+    }
+  }
+
   /** Audits a read of an owned case's variables (§6: every read of case data). */
   async auditRead(user: AccessUser, instance: InstanceRecord, resource: string, view: View): Promise<void> {
     if ((instance.organisation ?? null) === null) return;

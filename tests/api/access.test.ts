@@ -101,6 +101,14 @@ describe('api: access by organisation', () => {
     }
     expect((await denials('demo-cm-ki', 'FALL-A2'))[0].organisation).to.equal('org-ki');
 
+    // Consents of the case are the owner's business too.
+    const drk = as('demo-cm-traeger-drk');
+    expect((await drk('GET', '/api/consents?caseId=FALL-A2')).status).to.equal(404);
+    const foreign = await drk('POST', '/api/consents', { caseId: 'FALL-A2', personRef: 'P-1', recipient: 'abh', purposes: ['X'], dataCategories: ['STAMMDATEN'], scope: ['UEBERLEITUNG'] });
+    expect(foreign.status).to.equal(404);
+    expect((await awo('GET', '/api/consents?caseId=FALL-A2')).status).to.equal(200);
+    expect((await denials('demo-cm-traeger-drk', 'FALL-A2')).length).to.equal(11);
+
     // The owner works on, and its reads are audited.
     const own = await awo('GET', `/engine-rest/task/${assessment.id}/variables`);
     expect(own.status).to.equal(200);

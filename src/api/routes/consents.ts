@@ -27,6 +27,8 @@ export function organisationOf(user: AuthUser): string | null {
 }
 
 export interface ConsentsRouterOptions {
+  /** Throws (404, audited) if the user may not see the case — e.g. another organisation's case. */
+  authorizeCase?: (user: AuthUser, caseId: string) => Promise<void>;
   /** Replaces `organisationOf` (e.g. with a lookup of groups of type ORGANISATION). */
   organisationOf?: (user: AuthUser) => string | null;
   /**
@@ -197,6 +199,7 @@ export function consentsRouter(
     const user = currentUser(ctx);
     const now = isoNow(clock);
     const input = readConsent(bodyObject(ctx), now);
+    await options.authorizeCase?.(user, input.caseId);
     const record: ConsentRecord = {
       id: input.id ?? randomUUID(),
       caseId: input.caseId,
@@ -250,6 +253,7 @@ export function consentsRouter(
     const caseId = q.string('caseId');
     if (caseId === undefined || caseId.trim() === '') throw new ValidationError('caseId is required');
     if (caseId.length > MAX_CASE_ID) throw new ValidationError(`caseId must be at most ${MAX_CASE_ID} characters`);
+    await options.authorizeCase?.(user, caseId);
     const list = await consents.listConsents(caseId);
     // Audited before anything is sent: no disclosure without its audit entry.
     await audit.appendAudit(newAuditEntry({
@@ -269,6 +273,11 @@ export function consentsRouter(
     const user = currentUser(ctx);
     const id = ctx.params.id ?? '';
     if (!CONSENT_ID.test(id)) throw new NotFound(`Consent '${id.slice(0, 80)}' does not exist`);
+    if (options.authorizeCase) {
+      const existing = await consents.getConsent(id);
+      if (!existing) throw new NotFound(`Consent '${id.slice(0, 80)}' does not exist`);
+      await options.authorizeCase(user, existing.caseId);
+    }
     const record = await consents.withdrawConsent(id, isoNow(clock), user.id);
     await audit.appendAudit(newAuditEntry({
       type: 'CONSENT_WITHDRAWN',
