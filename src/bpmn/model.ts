@@ -22,6 +22,13 @@ export interface VariableMapping {
   local?: boolean;
 }
 
+export interface IoParameter {
+  name: string;
+  value?: string;
+  list?: string[];
+  map?: Record<string, string>;
+}
+
 export interface ElementInfo {
   id: string;
   /** BPMN type with prefix, e.g. `bpmn:UserTask`. */
@@ -54,6 +61,13 @@ export interface ElementInfo {
   /** Boundary events: the activity they are attached to, and whether they interrupt. */
   attachedToRef?: string;
   cancelActivity?: boolean;
+  /**
+   * camunda:inputOutput: input parameters become the activity's local variables (a user task's
+   * task variables), output parameters set process variables when the activity completes. Values
+   * are FEEL (`=…`) or literals; camunda:list / camunda:map hold such values.
+   */
+  inputParameters?: IoParameter[];
+  outputParameters?: IoParameter[];
   /** For start events: true when inside an event sub-process. */
   inEventSubProcess?: boolean;
   /** For start events of the process (not of a sub-process). */

@@ -1,5 +1,5 @@
 import type { ModdleElement } from 'bpmn-moddle';
-import type { ElementInfo, VariableMapping } from './model.ts';
+import type { ElementInfo, IoParameter, VariableMapping } from './model.ts';
 import type { FlowElementContext } from './walk.ts';
 import { bodyOf, booleanProp, childProp, childrenProp, extensionValues, stringProp } from './moddleUtil.ts';
 
@@ -27,6 +27,13 @@ export function readElement(node: ModdleElement, context: FlowElementContext): E
   if (inMappings.length > 0) info.inMappings = inMappings;
   const outMappings = readMappings(node, 'camunda:Out');
   if (outMappings.length > 0) info.outMappings = outMappings;
+
+  for (const io of extensionValues(node).filter((e) => e.$instanceOf('camunda:InputOutput'))) {
+    const inputs = childrenProp(io, 'inputParameters').map(readParameter);
+    const outputs = childrenProp(io, 'outputParameters').map(readParameter);
+    if (inputs.length > 0) info.inputParameters = [...(info.inputParameters ?? []), ...inputs];
+    if (outputs.length > 0) info.outputParameters = [...(info.outputParameters ?? []), ...outputs];
+  }
 
   const definitions = childrenProp(node, 'eventDefinitions');
   const message = namedRef(childProp(node, 'messageRef'))
@@ -56,6 +63,20 @@ export function readElement(node: ModdleElement, context: FlowElementContext): E
     if (context.inEventSubProcess && (context.container as { $parent?: unknown }).$parent === context.process) info.startsProcessEventSubProcess = true;
   }
   return info;
+}
+
+function readParameter(parameter: ModdleElement): IoParameter {
+  const result: IoParameter = { name: stringProp(parameter, 'name') ?? '' };
+  const definition = childProp(parameter, 'definition');
+  if (definition?.$instanceOf('camunda:List')) {
+    result.list = childrenProp(definition, 'items').map((item) => stringProp(item, 'value') ?? '');
+  } else if (definition?.$instanceOf('camunda:Map')) {
+    result.map = Object.fromEntries(childrenProp(definition, 'entries').map((entry) => [stringProp(entry, 'key') ?? '', stringProp(entry, 'value') ?? '']));
+  } else {
+    const value = stringProp(parameter, 'value');
+    if (value !== undefined) result.value = value;
+  }
+  return result;
 }
 
 function readMultiInstance(loop: ModdleElement): NonNullable<ElementInfo['multiInstance']> {

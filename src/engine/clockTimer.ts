@@ -75,6 +75,10 @@ ClockTimerEventDefinition.prototype._getTimers = function getTimers(executeMessa
       }
       repeat = parsed.repeat;
       expireAtDate = parsed.expireAt;
+    } else if (!(timerType in content) && typeof this[timerType] === 'string' && this[timerType].trim() !== '') {
+      // An expression that resolves to nothing (a variable not set yet) is an error, as in Camunda —
+      // not a timer that fires at once.
+      throw new TypeError(`${timerType} of ${this.activity.id} resolved to nothing: ${this[timerType]}`);
     } else {
       expireAtDate = new Date(now);
     }

@@ -229,6 +229,19 @@ export function buildCommit(prev: InstanceRecord, session: Session, plain: Recor
     });
   }
 
+  // A cancelled call activity (terminate end, interrupting boundary event) ends its called instance, as in Camunda.
+  // A terminate end announces no leave for the activities it ends: calls still waiting when the instance ended count too.
+  const canceledCalls = new Set(session.canceledCalls);
+  if (session.ended) for (const executionId of session.calls.keys()) canceledCalls.add(executionId);
+  for (const executionId of canceledCalls) {
+    followUps.push({
+      id: `cancelCalled:${prev.id}:${executionId}`,
+      type: 'cancelCalled',
+      payload: { childId: stableId(prev.id, executionId), reason: `Aufrufende Aktivität beendet (${prev.definitionKey})` },
+      createdAt: now,
+    });
+  }
+
   if (session.ended) {
     next.state = 'COMPLETED';
     next.endTime = now;

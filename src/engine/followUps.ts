@@ -14,6 +14,7 @@ export async function applyFollowUp(engine: ProcessEngine, f: FollowUpRecord): P
   try {
     if (f.type === 'startCalled') await startCalled(engine, f);
     else if (f.type === 'callDone') await callDone(engine, f);
+    else if (f.type === 'cancelCalled') await cancelCalled(engine, f);
     await engine.store.deleteFollowUp(f.id);
   } catch (err) {
     // A follow-up that cannot be applied is dropped with a log line rather than retried forever.
@@ -57,4 +58,12 @@ export async function callDone(engine: ProcessEngine, f: FollowUpRecord): Promis
     setVariables(instance, plain, out, effects);
     await session.signalExecution(p.executionId, call.activityId, toPlain(out));
   });
+}
+
+/** The caller's call activity was cancelled: the called instance (and what it called) ends too. */
+export async function cancelCalled(engine: ProcessEngine, f: FollowUpRecord): Promise<void> {
+  const p = f.payload as { childId: string; reason: string };
+  const child = await engine.store.getInstance(p.childId);
+  if (!child || child.state !== 'ACTIVE') return;
+  await engine.deleteInstance(p.childId, p.reason);
 }

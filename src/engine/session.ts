@@ -7,7 +7,7 @@
 import { Engine } from 'bpmn-engine';
 import { Timers } from 'bpmn-elements';
 import type { Clock } from '../clock.ts';
-import type { ElementInfo, ProcessModel } from '../bpmn/model.ts';
+import type { ElementInfo, IoParameter, ProcessModel } from '../bpmn/model.ts';
 import { isExpression, resolve } from './feel.ts';
 import { elements, type RunnableDefinition } from './definitions.ts';
 import { date as feelDate, dateAndTime } from 'feelin';
@@ -131,6 +131,8 @@ export class Session {
   readonly waits = new Map<string, WaitInfo>();
   readonly timers = new Map<string, TimerWait>();
   readonly calls = new Map<string, CallWait>();
+  /** Call activities cancelled in this command (terminated, interrupted): their called instances end too. */
+  readonly canceledCalls = new Set<string>();
   /** Service tasks waiting for their handler to run as a job. */
   readonly jobs = new Map<string, PendingJob>();
   readonly activities = new Map<string, ActivityEvent>();
@@ -193,15 +195,34 @@ export class Session {
     return resolve(expr, { ...this.globals, ...this.variables, ...this.localsOf(content) });
   }
 
+  /** Local variables of the element being evaluated: MI loop variables, then its input parameters. */
   localsOf(content?: Record<string, unknown>): Record<string, unknown> {
     if (!content) return {};
     const info = typeof content.id === 'string' ? this.model.elements[content.id] : undefined;
     const mi = info?.multiInstance;
-    if (!mi || !content.isMultiInstance || content.isRootScope) return {};
     const locals: Record<string, unknown> = {};
-    if (typeof content.index === 'number') locals.loopCounter = content.index;
-    if (mi.elementVariable in content) locals[mi.elementVariable] = content[mi.elementVariable];
+    if (mi && content.isMultiInstance && !content.isRootScope) {
+      if (typeof content.index === 'number') locals.loopCounter = content.index;
+      if (mi.elementVariable in content) locals[mi.elementVariable] = content[mi.elementVariable];
+    }
+    for (const p of info?.inputParameters ?? []) locals[p.name] = this.parameterValue(p, locals);
     return locals;
+  }
+
+  /** A camunda:inputParameter / outputParameter value: FEEL or a literal; lists and maps of those. */
+  private parameterValue(p: IoParameter, locals: Record<string, unknown>): unknown {
+    const ctx = { ...this.globals, ...this.variables, ...locals };
+    if (p.list) return p.list.map((v) => resolve(v, ctx));
+    if (p.map) return Object.fromEntries(Object.entries(p.map).map(([k, v]) => [k, resolve(v, ctx)]));
+    return p.value === undefined ? null : resolve(p.value, ctx);
+  }
+
+  /** Output parameters of a completed activity set process variables (in the activity's scope: its locals are visible). */
+  private applyOutputs(api: ElementApi): void {
+    const info = this.model.elements[api.id];
+    if (!info?.outputParameters?.length) return;
+    const locals = this.localsOf({ ...api.content, id: api.id });
+    for (const p of info.outputParameters) this.variables[p.name] = this.parameterValue(p, locals);
   }
 
   /**
@@ -288,6 +309,7 @@ export class Session {
             this.waits.delete(api.executionId);
             break;
           case 'activity.end':
+            this.applyOutputs(api);
             this.onLeave(api, false);
             break;
           case 'activity.discard':
@@ -345,6 +367,7 @@ export class Session {
       canceled = true;
     }
     const info = this.model.elements[api.id];
+    if (canceled && info?.type === 'bpmn:CallActivity') this.canceledCalls.add(id);
     const rec = this.activities.get(id) ?? {
       executionId: id,
       activityId: api.id,

@@ -4,7 +4,7 @@
  *
  * - `eskalationStufe0` … `eskalationStufe2`, `eskalationStufe4`: raise the process variable
  *   `escalationLevel` to at least that level (never lower it), notify the level's group
- *   (0: the case's own case-manager group, `ownerGroup` or `cm-ki`; 1: `cm-koordination`;
+ *   (0: the case's own people — `ownerGroup`, else the owning `organisation`, else `cm-ki`; 1: `cm-koordination`;
  *   2 and 4: `kim-koordination`) and audit `ESCALATED` with the level. The service task's name is the
  *   reason shown in the notification.
  * - `eskalationAbh` (level 3): the automatic escalation to the Ausländerbehörde. The consent gate is
@@ -88,7 +88,8 @@ export function registerEscalationHandlers(handlers: HandlerRegistry, deps: Deps
 
   for (const level of [0, 1, 2, 4] as const) {
     handlers.register(`eskalationStufe${level}`, async (ctx) => {
-      const group = LEVEL_GROUPS[level] ?? text(ctx.variables.ownerGroup) ?? 'cm-ki';
+      // Level 0 goes to the case's own people: `ownerGroup` if the diagram names one, else the owning organisation.
+      const group = LEVEL_GROUPS[level] ?? text(ctx.variables.ownerGroup) ?? text(ctx.variables.organisation) ?? 'cm-ki';
       await store.audit.appendAudit(newAuditEntry({
         type: 'ESCALATED',
         at: now(),

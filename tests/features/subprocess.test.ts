@@ -83,4 +83,28 @@ describe('feature: embedded sub-processes and call activities', () => {
     expect(await stateOf(t, childInst.id)).to.equal('EXTERNALLY_TERMINATED');
     expect((await t.api('GET', '/engine-rest/task/count')).body.count).to.equal(0);
   });
+  it('a call activity cancelled by a terminate end or an interrupting boundary event ends its called instance', async () => {
+    await deploy(t.api, {
+      'p3.bpmn': bpmn('p3', `<bpmn:startEvent id="s"/><bpmn:sequenceFlow id="f0" sourceRef="s" targetRef="fork"/><bpmn:parallelGateway id="fork"/>
+        <bpmn:sequenceFlow id="f1" sourceRef="fork" targetRef="call"/><bpmn:callActivity id="call" calledElement="c3"/><bpmn:sequenceFlow id="f2" sourceRef="call" targetRef="e1"/><bpmn:endEvent id="e1"/>
+        <bpmn:sequenceFlow id="f3" sourceRef="fork" targetRef="a"/><bpmn:userTask id="a"/><bpmn:sequenceFlow id="f4" sourceRef="a" targetRef="e2"/><bpmn:endEvent id="e2"><bpmn:terminateEventDefinition/></bpmn:endEvent>`),
+      'p4.bpmn': bpmn('p4', `<bpmn:startEvent id="s"/><bpmn:sequenceFlow id="f0" sourceRef="s" targetRef="call"/><bpmn:callActivity id="call" calledElement="c3"/><bpmn:sequenceFlow id="f1" sourceRef="call" targetRef="e"/><bpmn:endEvent id="e"/>
+        <bpmn:boundaryEvent id="frist" attachedToRef="call"><bpmn:timerEventDefinition><bpmn:timeDuration>P7D</bpmn:timeDuration></bpmn:timerEventDefinition></bpmn:boundaryEvent>
+        <bpmn:sequenceFlow id="f2" sourceRef="frist" targetRef="spaet"/><bpmn:userTask id="spaet"/>`),
+      'c3.bpmn': bpmn('c3', `<bpmn:startEvent id="s"/><bpmn:sequenceFlow id="f0" sourceRef="s" targetRef="w"/><bpmn:userTask id="w"/><bpmn:sequenceFlow id="f1" sourceRef="w" targetRef="e"/><bpmn:endEvent id="e"/>`),
+    });
+    const terminated = await start(t, 'p3');
+    const [child3] = (await t.api('GET', `/engine-rest/process-instance?superProcessInstance=${terminated.id}`)).body;
+    await completeByKey(t, terminated.id, 'a');
+    expect(await stateOf(t, terminated.id)).to.equal('COMPLETED');
+    expect(await stateOf(t, child3.id)).to.equal('EXTERNALLY_TERMINATED');
+
+    const interrupted = await start(t, 'p4');
+    const [child4] = (await t.api('GET', `/engine-rest/process-instance?superProcessInstance=${interrupted.id}`)).body;
+    t.clock.advance(8 * 24 * 3600 * 1000);
+    await t.service.scheduler.runDue();
+    expect((await tasksOf(t, interrupted.id)).map((x) => x.taskDefinitionKey)).to.deep.equal(['spaet']);
+    expect(await stateOf(t, child4.id)).to.equal('EXTERNALLY_TERMINATED');
+    expect((await t.api('GET', '/engine-rest/task/count')).body.count).to.equal(1);
+  });
 });
