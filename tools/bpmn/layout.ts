@@ -4,13 +4,24 @@
  * their host's top or bottom edge, event sub-processes span columns. Edges are orthogonal and run in the
  * free channels of the grid: straight along a free row, else through the column gap next to the source,
  * along a lane's top (or bottom) corridor, and through the column gap next to the target.
+ * A lane may have several rows (`rows`); each row is a band of its own with its own corridors.
+ * A flow to an earlier column (a loop back) leaves its source at the bottom, runs along the bottom corridor
+ * of the lower band and enters its target from below (`loop: 'top'`: the other way round, along the top
+ * corridor of the upper band); the cells it passes vertically must be free.
+ * `track` moves a flow's corridor inwards by that many corridor widths, so that flows in the same
+ * corridor do not share a segment.
  */
 
 export type Kind =
   | 'startEvent' | 'endEvent' | 'intermediateCatchEvent' | 'intermediateThrowEvent' | 'boundaryEvent' | 'userTask' | 'serviceTask'
   | 'businessRuleTask' | 'callActivity' | 'exclusiveGateway' | 'parallelGateway' | 'inclusiveGateway' | 'eventBasedGateway' | 'eventSubProcess';
 
-export interface LaneSpec { id: string; name: string }
+export interface LaneSpec {
+  id: string;
+  name: string;
+  /** Rows (bands of one lane height) in this lane; default 1. */
+  rows?: number;
+}
 
 export interface NodeSpec {
   id: string;
@@ -19,10 +30,14 @@ export interface NodeSpec {
   /** Lane id (top-level nodes; boundary events take their host's). */
   lane?: string;
   col?: number;
+  /** Row within the lane (0 = top; default 0). */
+  row?: number;
   /** Extra attributes, already namespaced (`camunda:candidateGroups`, `cancelActivity`, …). */
   attrs?: Record<string, string>;
-  /** Inner XML (event definitions, extension elements). */
+  /** Inner XML after the incoming/outgoing references (event definitions). */
   body?: string;
+  /** Children of `<bpmn:extensionElements>` (camunda:inputOutput, camunda:in …), written first as the schema wants. */
+  extensions?: string;
   /** Boundary events: host and edge. */
   attachedTo?: string;
   side?: 'top' | 'bottom';
@@ -34,7 +49,18 @@ export interface NodeSpec {
   flows?: FlowSpec[];
 }
 
-export interface FlowSpec { id: string; from: string; to: string; name?: string; condition?: string; isDefault?: boolean }
+export interface FlowSpec {
+  id: string;
+  from: string;
+  to: string;
+  name?: string;
+  condition?: string;
+  isDefault?: boolean;
+  /** Corridor track: 0 runs at the band's edge, 1 one corridor width further in (boundary flows, corridor routes, loops). */
+  track?: number;
+  /** A flow to an earlier column: below the shapes (default) or above them. */
+  loop?: 'top' | 'bottom';
+}
 
 export interface DiagramSpec {
   definitionsId: string;
@@ -62,7 +88,14 @@ const SIZE: Record<Kind, [number, number]> = {
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
 export function layout(spec: DiagramSpec) {
-  const laneIndex = new Map(spec.lanes.map((l, i) => [l.id, i]));
+  // Every lane row is a band of one lane height; with one row per lane, bands are lanes.
+  const laneIndex = new Map<string, number>();
+  const laneRows = spec.lanes.map((l) => Math.max(1, l.rows ?? 1));
+  let bandCount = 0;
+  spec.lanes.forEach((l, i) => {
+    laneIndex.set(l.id, bandCount);
+    bandCount += laneRows[i];
+  });
   const laneX = GRID.poolX + GRID.poolLabel;
   const laneTop = (lane: number) => GRID.poolY + lane * GRID.laneHeight;
   const colCx = (col: number) => laneX + GRID.firstCol + col * GRID.colWidth;
@@ -78,7 +111,10 @@ export function layout(spec: DiagramSpec) {
     const host = n.attachedTo ? byId.get(n.attachedTo) : n;
     const i = laneIndex.get(host?.lane ?? '');
     if (i === undefined) throw new Error(`${n.id}: unknown lane ${host?.lane}`);
-    return i;
+    const row = host?.row ?? 0;
+    const rows = laneRows[spec.lanes.findIndex((l) => l.id === host?.lane)];
+    if (!Number.isInteger(row) || row < 0 || row >= rows) throw new Error(`${n.id}: lane ${host?.lane} has no row ${row}`);
+    return i + row;
   };
   let maxCol = 0;
   for (const n of spec.nodes) byId.set(n.id, n);
@@ -97,7 +133,7 @@ export function layout(spec: DiagramSpec) {
       const x = colCx(col) - 65;
       bounds.set(n.id, { x, y: rowCy(lane) - 65, width: colCx(col + span - 1) + 65 - x, height: 130 });
       for (const child of n.children ?? []) {
-        byId.set(child.id, { ...child, lane: n.lane, col: col + (child.col ?? 0) });
+        byId.set(child.id, { ...child, lane: n.lane, row: n.row, col: col + (child.col ?? 0) });
         place(child, lane, colCx(col + (child.col ?? 0)), rowCy(lane));
       }
     } else place(n, lane, colCx(col), rowCy(lane));
@@ -124,20 +160,42 @@ export function layout(spec: DiagramSpec) {
     const tCol = t.col ?? 0;
     const tLeft = { x: tb.x, y: tc.y };
     const gx2 = colCx(tCol) - GRID.colWidth / 2;
+    const inset = GRID.corridor * (1 + (f.track ?? 0));
+    const topCorridor = (band: number) => laneTop(band) + inset;
+    const bottomCorridor = (band: number) => laneTop(band) + GRID.laneHeight - inset;
     if (s.kind === 'boundaryEvent') {
       const top = s.side === 'top';
       const exit = { x: sc.x, y: top ? sb.y : sb.y + sb.height };
-      const yc = top ? laneTop(sLane) + GRID.corridor : laneTop(sLane) + GRID.laneHeight - GRID.corridor;
+      const yc = top ? topCorridor(sLane) : bottomCorridor(sLane);
       return [exit, { x: sc.x, y: yc }, { x: gx2, y: yc }, { x: gx2, y: tc.y }, tLeft];
     }
     const sCol = s.col ?? 0;
-    if (tCol <= sCol) throw new Error(`${f.id}: flows run left to right only`);
+    if (tCol < sCol) return loopBack(f, s, t, sb, tb, sLane, tLane, f.loop === 'top' ? topCorridor : bottomCorridor);
+    if (tCol === sCol) throw new Error(`${f.id}: flows run left to right (or loop back to an earlier column)`);
     const sRight = { x: sb.x + sb.width, y: sc.y };
     if (sLane === tLane && free(sLane, sCol + 1, tCol - 1)) return [sRight, tLeft];
     const gx1 = colCx(sCol) + GRID.colWidth / 2;
     if (free(tLane, sCol + 1, tCol - 1)) return [sRight, { x: gx1, y: sc.y }, { x: gx1, y: tc.y }, tLeft];
-    const yc = laneTop(tLane) + GRID.corridor;
+    const yc = topCorridor(tLane);
     return [sRight, { x: gx1, y: sc.y }, { x: gx1, y: yc }, { x: gx2, y: yc }, { x: gx2, y: tc.y }, tLeft];
+  };
+  /**
+   * A loop back: down from the source's bottom to the lower band's bottom corridor, back, up into the target's
+   * bottom; with `loop: 'top'` up from the source's top along the upper band's top corridor, down into the target.
+   */
+  const loopBack = (f: FlowSpec, s: NodeSpec, t: NodeSpec, sb: Bounds, tb: Bounds, sBand: number, tBand: number, corridor: (band: number) => number): Point[] => {
+    const top = f.loop === 'top';
+    const band = top ? Math.min(sBand, tBand) : Math.max(sBand, tBand);
+    for (const [node, from] of [[s, sBand], [t, tBand]] as const) {
+      for (let b = from; b !== band; ) {
+        b += top ? -1 : 1;
+        const other = cell.get(`${b}:${node.col ?? 0}`);
+        if (other) throw new Error(`${f.id}: loops back through ${other} (band ${b}, column ${node.col ?? 0})`);
+      }
+    }
+    const sx = sb.x + sb.width / 2, tx = tb.x + tb.width / 2, yc = corridor(band);
+    const sy = top ? sb.y : sb.y + sb.height, ty = top ? tb.y : tb.y + tb.height;
+    return [{ x: sx, y: sy }, { x: sx, y: yc }, { x: tx, y: yc }, { x: tx, y: ty }];
   };
   const simplify = (pts: Point[]) =>
     pts.filter((p, i) => {
@@ -147,8 +205,8 @@ export function layout(spec: DiagramSpec) {
     });
 
   const width = GRID.firstCol * 2 + maxCol * GRID.colWidth;
-  const laneBounds = spec.lanes.map((l, i): Bounds => ({ x: laneX, y: laneTop(i), width, height: GRID.laneHeight }));
-  const pool: Bounds = { x: GRID.poolX, y: GRID.poolY, width: width + GRID.poolLabel, height: spec.lanes.length * GRID.laneHeight };
+  const laneBounds = spec.lanes.map((l, i): Bounds => ({ x: laneX, y: laneTop(laneIndex.get(l.id)!), width, height: laneRows[i] * GRID.laneHeight }));
+  const pool: Bounds = { x: GRID.poolX, y: GRID.poolY, width: width + GRID.poolLabel, height: bandCount * GRID.laneHeight };
   const allFlows = [...spec.flows, ...spec.nodes.flatMap((n) => n.flows ?? [])];
   const waypoints = new Map(allFlows.map((f) => [f.id, simplify(route(f))]));
   return { bounds, laneBounds, pool, waypoints, byId };
@@ -164,7 +222,8 @@ function nodeXml(n: NodeSpec, flows: FlowSpec[], indent: string): string {
   const a = attrs({ id: n.id, name: n.name, attachedToRef: n.attachedTo, default: def?.id, triggeredByEvent: n.kind === 'eventSubProcess' ? 'true' : undefined, ...n.attrs });
   const refs = [...flows.filter((f) => f.to === n.id).map((f) => `<bpmn:incoming>${f.id}</bpmn:incoming>`),
     ...flows.filter((f) => f.from === n.id).map((f) => `<bpmn:outgoing>${f.id}</bpmn:outgoing>`)];
-  const inner = [...refs, n.body ?? '', ...(n.children ?? []).map((c) => nodeXml(c, n.flows ?? [], indent + '  ')), ...(n.flows ?? []).map((f) => flowXml(f, indent + '  '))].filter(Boolean);
+  const ext = n.extensions ? `<bpmn:extensionElements>${n.extensions}</bpmn:extensionElements>` : '';
+  const inner = [ext, ...refs, n.body ?? '', ...(n.children ?? []).map((c) => nodeXml(c, n.flows ?? [], indent + '  ')), ...(n.flows ?? []).map((f) => flowXml(f, indent + '  '))].filter(Boolean);
   if (!inner.length) return `${indent}<bpmn:${tag}${a} />`;
   return `${indent}<bpmn:${tag}${a}>\n${inner.map((l) => (l.startsWith(indent) ? l : indent + '  ' + l)).join('\n')}\n${indent}</bpmn:${tag}>`;
 }

@@ -12,7 +12,7 @@ const FIELDS = new Set(['deployment-name', 'deployment-source', 'enable-duplicat
 
 export function deploymentRouter(s: Services): Router<AppState> {
   const router = new Router<AppState>();
-  const upload = multer({ storage: multer.memoryStorage(), limits: { fileSize: s.limits.maxFileBytes, files: 50, fields: 20, fieldSize: 64 * 1024 } });
+  const upload = multer({ storage: multer.memoryStorage(), limits: { fileSize: s.limits.maxFileBytes, files: 200, fields: 20, fieldSize: 64 * 1024 } });
 
   router.post('/deployment/create', requireGroup('kim-koordination'), async (ctx, next) => {
     try {
