@@ -45,8 +45,9 @@ export const PSEUDONYMISED_VARIABLES: readonly string[] = [
 
 /** What the Ausländer-/Einbürgerungsbehörde sees of a consented case: the minimal data set and the handoff's own steps. */
 export const AUTHORITY_VARIABLES: readonly string[] = [
-  ...MINIMAL_DATA_SET, 'escalationLevel', 'handoffRecipient', 'receivedAt', 'eingangBestaetigtAm', 'abhAppointmentDate', 'applicationFiledAt',
-  'fiktionIssuedAt', 'fiktionValidUntil', 'documentRequestDue', 'decision', 'decisionDate', 'abhRueckmeldung', 'abhBemerkung',
+  ...MINIMAL_DATA_SET, 'escalationLevel', 'handoffRecipient', 'ueberleitungAm', 'documents', 'acknowledgedAt', 'abhAppointmentDate',
+  'applicationFiledAt', 'fiktionIssuedAt', 'fiktionValidUntil', 'documentsRequested', 'documentsRequestedAt', 'requestedDocuments',
+  'documentsSubmittedAt', 'decision', 'decisionDate', 'grantedTitle', 'abhRueckmeldung',
 ];
 
 export function organisationsOf(user: AccessUser): string[] {
