@@ -72,6 +72,10 @@ export interface ElementInfo {
   inEventSubProcess?: boolean;
   /** For start events of the process (not of a sub-process). */
   isProcessStart?: boolean;
+  /** The sub-process that directly contains the element (absent at the process level). */
+  parentId?: string;
+  /** For start events in an event sub-process: `isInterrupting` (default true). */
+  interrupting?: boolean;
   /** For start events of an event sub-process directly in the process: it can be triggered while the instance runs. */
   startsProcessEventSubProcess?: boolean;
 }

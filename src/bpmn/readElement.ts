@@ -10,6 +10,7 @@ const TIMER_KINDS = ['timeDate', 'timeDuration', 'timeCycle'] as const;
 export function readElement(node: ModdleElement, context: FlowElementContext): ElementInfo {
   const info: ElementInfo = { id: node.id ?? '', type: node.$type };
   if (node.name !== undefined) info.name = node.name;
+  if (context.container !== context.process && context.container.id) info.parentId = context.container.id;
 
   for (const attribute of USER_TASK_ATTRIBUTES) {
     const value = stringProp(node, attribute);
@@ -61,6 +62,7 @@ export function readElement(node: ModdleElement, context: FlowElementContext): E
     info.isProcessStart = context.container === context.process;
     info.inEventSubProcess = context.inEventSubProcess;
     if (context.inEventSubProcess && (context.container as { $parent?: unknown }).$parent === context.process) info.startsProcessEventSubProcess = true;
+    if (context.inEventSubProcess) info.interrupting = booleanProp(node, 'isInterrupting') ?? true;
   }
   return info;
 }

@@ -131,6 +131,8 @@ export class Session {
   readonly waits = new Map<string, WaitInfo>();
   readonly timers = new Map<string, TimerWait>();
   readonly calls = new Map<string, CallWait>();
+  /** Interrupting event sub-processes started in this command, to apply when the engine has settled. */
+  private readonly interrupts: string[] = [];
   /** Call activities cancelled in this command (terminated, interrupted): their called instances end too. */
   readonly canceledCalls = new Set<string>();
   /** Service tasks waiting for their handler to run as a job. */
@@ -276,6 +278,7 @@ export class Session {
         switch (event) {
           case 'activity.start':
             this.onStart(api);
+            this.noteInterrupt(api);
             break;
           case 'activity.wait':
             this.onWait(api);
@@ -354,12 +357,45 @@ export class Session {
     });
   }
 
+  /** Records an activity (started in an earlier command) as ended and cancelled now. */
+  private closeCanceled(executionId: string, activityId: string): void {
+    const rec = this.activities.get(executionId);
+    if (rec?.end) return;
+    const info = this.model.elements[activityId];
+    this.activities.set(executionId, {
+      ...(rec ?? { executionId, activityId, activityType: info?.type ?? 'unknown', activityName: info?.name ?? null }),
+      end: this.now(),
+      canceled: true,
+    });
+  }
+
+  /** True if the element lies (at any depth) inside the sub-process `containerId`. */
+  private inside(activityId: string, containerId: string): boolean {
+    for (let p = this.model.elements[activityId]?.parentId; p; p = this.model.elements[p]?.parentId) if (p === containerId) return true;
+    return false;
+  }
+
   private onLeave(api: ElementApi, canceled: boolean | undefined) {
     const id = api.executionId;
-    for (const key of [...this.waits.keys()]) if (key === id || key.startsWith(id + '_')) this.waits.delete(key);
-    for (const key of [...this.timers.keys()]) if (key === id || key.startsWith(id + '_')) this.timers.delete(key);
-    for (const key of [...this.calls.keys()]) if (key === id) this.calls.delete(key);
-    for (const key of [...this.jobs.keys()]) if (key === id || key.startsWith(id + '_')) this.jobs.delete(key);
+    // A sub-process that leaves takes what waits inside it along (a recovered one announces no leave for its children).
+    const nested: Array<[string, string]> = [];
+    const mine = (key: string, activityId: string) => {
+      if (key === id || key.startsWith(id + '_')) return true;
+      if (!this.inside(activityId, api.id)) return false;
+      nested.push([key, activityId]);
+      return true;
+    };
+    for (const [key, w] of [...this.waits]) if (mine(key, w.activityId)) this.waits.delete(key);
+    for (const [key, t] of [...this.timers]) if (mine(key, t.activityId)) this.timers.delete(key);
+    for (const [key, j] of [...this.jobs]) if (mine(key, j.activityId)) this.jobs.delete(key);
+    for (const [key, c] of [...this.calls]) {
+      if (key === id) this.calls.delete(key);
+      else if (mine(key, c.activityId)) {
+        this.canceledCalls.add(key);
+        this.calls.delete(key);
+      }
+    }
+    for (const [key, activityId] of nested) this.closeCanceled(key, activityId);
     const known = this.activities.get(id);
     // A leave without end or discard: the activity was interrupted (e.g. by a boundary event).
     if (canceled === undefined) {
@@ -438,7 +474,33 @@ export class Session {
    */
   async settle(): Promise<void> {
     await new Promise((r) => setImmediate(r));
+    while (this.interrupts.length > 0) {
+      this.interrupt(this.interrupts.shift()!);
+      await new Promise((r) => setImmediate(r));
+    }
     if (this.failure) throw this.failure;
+  }
+
+  /**
+   * An interrupting event sub-process of the process started: everything else running in the process
+   * is cancelled, as BPMN (and Camunda) do. bpmn-elements 17 does not read `isInterrupting`, so the
+   * session discards the other activities once the event sub-process has started.
+   */
+  private noteInterrupt(api: ElementApi): void {
+    const info = this.model.elements[api.id];
+    if (info?.type !== 'bpmn:StartEvent' || !info.startsProcessEventSubProcess || info.interrupting === false) return;
+    const eventSubProcessId = (api.owner as { parent?: { id?: string } } | undefined)?.parent?.id;
+    if (eventSubProcessId) this.interrupts.push(eventSubProcessId);
+  }
+
+  private interrupt(eventSubProcessId: string): void {
+    const postponed = this.engine.execution.getPostponed() as Array<ElementApi & { discard(): void }>;
+    const scope = postponed.find((a) => a.id === eventSubProcessId)?.owner as { parent?: { id?: string } } | undefined;
+    const scopeId = scope?.parent?.id;
+    if (!scopeId) return;
+    for (const api of postponed) {
+      if (api.id !== eventSubProcessId && (api.owner as { parent?: { id?: string } } | undefined)?.parent?.id === scopeId) api.discard();
+    }
   }
 
   get failed(): Error | null {
