@@ -72,6 +72,8 @@ export interface ElementInfo {
   inEventSubProcess?: boolean;
   /** For start events of the process (not of a sub-process). */
   isProcessStart?: boolean;
+  /** Event-based gateways: the events it waits for (targets of its outgoing flows). */
+  targets?: string[];
   /** The sub-process that directly contains the element (absent at the process level). */
   parentId?: string;
   /** For start events in an event sub-process: `isInterrupting` (default true). */

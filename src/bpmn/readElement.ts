@@ -58,6 +58,14 @@ export function readElement(node: ModdleElement, context: FlowElementContext): E
     info.cancelActivity = booleanProp(node, 'cancelActivity') ?? true;
   }
 
+  if (node.$instanceOf('bpmn:EventBasedGateway')) {
+    // From the container's sequence flows: <bpmn:outgoing> references are optional in the XML.
+    info.targets = childrenProp(context.container, 'flowElements')
+      .filter((f) => f.$instanceOf('bpmn:SequenceFlow') && childProp(f, 'sourceRef')?.id === node.id)
+      .map((f) => childProp(f, 'targetRef')?.id)
+      .filter((id): id is string => !!id);
+  }
+
   if (node.$instanceOf('bpmn:StartEvent')) {
     info.isProcessStart = context.container === context.process;
     info.inEventSubProcess = context.inEventSubProcess;

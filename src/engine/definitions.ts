@@ -3,6 +3,7 @@
  * and cached (parsing XML per command is the most expensive thing the service could do).
  */
 import * as Elements from 'bpmn-elements';
+import { EventBasedGateway, ExclusiveGateway } from './gatewayTokens.ts';
 import serializer, { TypeResolver } from 'moddle-context-serializer';
 import { BpmnModdle } from 'bpmn-moddle';
 import camundaSchema from 'camunda-bpmn-moddle/resources/camunda.json' with { type: 'json' };
@@ -10,7 +11,7 @@ import { ClockTimerEventDefinition } from './clockTimer.ts';
 import type { DefinitionRecord } from '../store/store.ts';
 
 /** The element behaviours bpmn-engine gets: stock ones, with time from our clock. */
-export const elements = { ...Elements, TimerEventDefinition: ClockTimerEventDefinition } as Record<string, unknown>;
+export const elements = { ...Elements, TimerEventDefinition: ClockTimerEventDefinition, ExclusiveGateway, EventBasedGateway } as Record<string, unknown>;
 
 const typeResolver = TypeResolver(elements as never);
 

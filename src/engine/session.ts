@@ -131,6 +131,8 @@ export class Session {
   readonly waits = new Map<string, WaitInfo>();
   readonly timers = new Map<string, TimerWait>();
   readonly calls = new Map<string, CallWait>();
+  /** Event-based gateways that finished in this command: the targets that lost the race. */
+  private readonly raceEnds: Array<{ targets: string[] }> = [];
   /** Interrupting event sub-processes started in this command, to apply when the engine has settled. */
   private readonly interrupts: string[] = [];
   /** Call activities cancelled in this command (terminated, interrupted): their called instances end too. */
@@ -313,6 +315,7 @@ export class Session {
             break;
           case 'activity.end':
             this.applyOutputs(api);
+            this.noteRaceEnd(api);
             this.onLeave(api, false);
             break;
           case 'activity.discard':
@@ -474,8 +477,9 @@ export class Session {
    */
   async settle(): Promise<void> {
     await new Promise((r) => setImmediate(r));
-    while (this.interrupts.length > 0) {
-      this.interrupt(this.interrupts.shift()!);
+    while (this.interrupts.length > 0 || this.raceEnds.length > 0) {
+      if (this.interrupts.length > 0) this.interrupt(this.interrupts.shift()!);
+      else this.endRace(this.raceEnds.shift()!);
       await new Promise((r) => setImmediate(r));
     }
     if (this.failure) throw this.failure;
@@ -491,6 +495,29 @@ export class Session {
     if (info?.type !== 'bpmn:StartEvent' || !info.startsProcessEventSubProcess || info.interrupting === false) return;
     const eventSubProcessId = (api.owner as { parent?: { id?: string } } | undefined)?.parent?.id;
     if (eventSubProcessId) this.interrupts.push(eventSubProcessId);
+  }
+
+  /**
+   * An event-based gateway finished its race: the other events must no longer be awaited. The gateway
+   * discards them itself, but when the winner completed while a recovered instance was still being
+   * resumed, a loser that was not resumed yet shrugged the discard off and waits again — so the
+   * session discards whatever of the gateway's targets still waits once the engine has settled.
+   */
+  private noteRaceEnd(api: ElementApi): void {
+    const info = this.model.elements[api.id];
+    if (info?.type !== 'bpmn:EventBasedGateway' || !info.targets) return;
+    const winner = (api.content as { taken?: { id?: string } }).taken?.id;
+    this.raceEnds.push({ targets: info.targets.filter((t) => t !== winner) });
+  }
+
+  private endRace(race: { targets: string[] }): void {
+    const visit = (apis: Array<ElementApi & { discard(): void; getPostponed?(): unknown[] }>) => {
+      for (const api of apis) {
+        if (race.targets.includes(api.id)) api.discard();
+        else if (this.model.elements[api.id]?.type === 'bpmn:SubProcess' && api.getPostponed) visit(api.getPostponed() as typeof apis);
+      }
+    };
+    visit(this.engine.execution.getPostponed() as Array<ElementApi & { discard(): void }>);
   }
 
   private interrupt(eventSubProcessId: string): void {

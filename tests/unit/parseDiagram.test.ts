@@ -155,6 +155,8 @@ describe('parseDiagram', () => {
         type: 'bpmn:ServiceTask',
         name: 'Notify',
         implementation: { kind: 'external', topic: 'kim-notify' },
+        inputParameters: [{ name: 'text', value: 'Hallo ${name}' }],
+        outputParameters: [{ name: 'sent', value: '=true' }],
       });
       expect(intake.elements.archive.implementation).to.deep.equal({ kind: 'delegateExpression', expression: '${archiveHandler}' });
     });
@@ -175,6 +177,8 @@ describe('parseDiagram', () => {
         isProcessStart: false,
         inEventSubProcess: true,
         startsProcessEventSubProcess: true,
+        interrupting: false,
+        parentId: 'escalation',
       });
       expect(intake.elements.escalation).to.deep.equal({ id: 'escalation', type: 'bpmn:SubProcess' });
     });
