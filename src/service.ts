@@ -73,7 +73,7 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
       for (const d of await store.findDefinitions({ latestVersion: true })) await engine.syncSchedules(d.key, true);
     })
     : undefined;
-  const app = buildApp({ store, engine, deployer, clock, clockControl, limits: { maxBodyBytes: config.maxBodyBytes, maxFileBytes: config.maxFileBytes } });
+  const app = buildApp({ store, engine, deployer, clock, clockControl, publicUrl: config.publicUrl, limits: { maxBodyBytes: config.maxBodyBytes, maxFileBytes: config.maxFileBytes } });
   const server: Server = await new Promise((resolve, reject) => {
     const s = app.listen(config.port, config.host, () => resolve(s));
     s.once('error', reject);

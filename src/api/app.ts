@@ -8,6 +8,8 @@ import { bodyParser } from '@koa/bodyparser';
 import { authMiddleware } from '../identity/auth.ts';
 import { identityRouter } from './routes/identity.ts';
 import { tokensRouter } from './routes/tokens.ts';
+import { isLoginRequest, sessionRouter, webClientChallenge } from './routes/session.ts';
+import { webApp } from './web.ts';
 import { notificationsRouter } from './routes/notifications.ts';
 import { consentsRouter } from './routes/consents.ts';
 import { notifyWithdrawal } from '../kim/withdrawal.ts';
@@ -49,6 +51,9 @@ export function buildApp(s: Services): Koa<AppState> {
   const api = new Router<AppState>({ prefix: '/api' });
   const tokens = tokensRouter(s.store);
   api.use(tokens.routes(), tokens.allowedMethods());
+  // The web app's login (the cookie is Secure when the public URL is https).
+  const session = sessionRouter(s.store, s.clock, { secureCookie: /^https:/i.test(s.publicUrl ?? '') });
+  api.use(session.routes(), session.allowedMethods());
   const notifications = notificationsRouter(s.store.inbox, s.clock);
   api.use(notifications.routes(), notifications.allowedMethods());
   const consents = consentsRouter(s.store.consents, s.store.audit, s.clock, {
@@ -64,6 +69,7 @@ export function buildApp(s: Services): Koa<AppState> {
     api.use(clock.routes(), clock.allowedMethods());
   }
 
+  app.use(webClientChallenge());
   app.use(errorMiddleware());
   app.use(requestId);
   app.use(async (ctx, next) => {
@@ -74,9 +80,11 @@ export function buildApp(s: Services): Koa<AppState> {
     }
     return next();
   });
+  app.use(webApp()); // the web app at / (never /engine-rest, /api, /health)
   app.use(async (ctx, next) => {
-    // Every /engine-rest and /api route needs a known user, including unknown paths (401 before 404).
-    if (ctx.path.startsWith('/engine-rest') || ctx.path.startsWith('/api')) return auth(ctx as never, next);
+    // Every /engine-rest and /api route needs a known user, including unknown paths (401 before 404);
+    // only the web app's login itself (POST /api/session) comes without one.
+    if ((ctx.path.startsWith('/engine-rest') || ctx.path.startsWith('/api')) && !isLoginRequest(ctx)) return auth(ctx as never, next);
     return next();
   });
   app.use(body);

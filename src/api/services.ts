@@ -12,6 +12,8 @@ export interface Services {
   deployer: Deployer;
   clock: Clock;
   limits: { maxBodyBytes: number; maxFileBytes: number };
+  /** Public base URL (PUBLIC_URL): the session cookie is Secure when it is https. */
+  publicUrl?: string;
   /** Present only with CLOCK=controlled: the /api/clock routes exist only then. */
   clockControl?: ClockControl;
 }

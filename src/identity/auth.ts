@@ -1,8 +1,8 @@
-import { createHash, createHmac, randomBytes } from 'node:crypto';
+import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Context, Next } from 'koa';
 import { Forbidden, Unauthorized } from '../errors.ts';
 import type { AuthUser } from '../api/types.ts';
-import type { IdentityStore } from '../store/identityStore.ts';
+import type { IdentityStore, TokenRecord, UserRecord } from '../store/identityStore.ts';
 import { hashPassword, verifyPassword } from './password.ts';
 
 /** The group whose members may do everything (user/group administration included). */
@@ -75,6 +75,77 @@ function dummy(): Promise<string> {
 }
 
 /**
+ * Checks a user id and password (the web app's login form). Returns the user, or undefined for
+ * an unknown user and a wrong password alike, taking about as long in both cases.
+ */
+export async function verifyLogin(store: IdentityStore, userId: string, password: string): Promise<UserRecord | undefined> {
+  const user = await store.getUser(userId);
+  if (!user) {
+    await verifyPassword(password, await dummy());
+    return undefined;
+  }
+  return (await verifyPassword(password, user.passwordHash)) ? user : undefined;
+}
+
+// Web sessions (src/api/routes/session.ts): the session cookie carries a token of the same kind as
+// the API tokens of POST /api/tokens (stored only as sha256), so sessions live in the store, survive
+// restarts and work across API processes in both profiles.
+
+/** Name of the session cookie. */
+export const SESSION_COOKIE = 'kim_session';
+/** `name` of the token records that are web sessions (they expire; API tokens do not). */
+export const SESSION_TOKEN_NAME = 'web-session';
+/** A web session ends this long after the login (a working day), whatever happens in between. */
+export const SESSION_MAX_AGE_MS = 12 * 60 * 60 * 1000;
+/** The request header that must carry the session's CSRF token on state-changing cookie requests. */
+export const CSRF_HEADER = 'X-CSRF-Token';
+
+/**
+ * The CSRF token of a session: derived from the session token itself (HMAC), so every API
+ * process computes the same value without storing it, and nobody without the HttpOnly cookie can.
+ */
+export function csrfTokenFor(sessionToken: string): string {
+  return createHmac('sha256', sessionToken).update('kim-csrf-v1', 'utf8').digest('base64url');
+}
+
+function sameSecret(a: string, b: string): boolean {
+  const x = Buffer.from(a, 'utf8');
+  const y = Buffer.from(b, 'utf8');
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+/** True if the token record is a web session past its lifetime. */
+export function sessionExpired(token: TokenRecord, now = Date.now()): boolean {
+  if (token.name !== SESSION_TOKEN_NAME) return false;
+  const created = Date.parse(token.createdAt);
+  return !Number.isFinite(created) || now - created > SESSION_MAX_AGE_MS;
+}
+
+/** The session cookie's token, if the request carries a syntactically valid one. */
+export function sessionCookieOf(ctx: Pick<Context, 'get'>): string | undefined {
+  const header = ctx.get('Cookie');
+  if (!header || header.length > MAX_HEADER * 2) return undefined;
+  for (const part of header.split(';')) {
+    const eq = part.indexOf('=');
+    if (eq < 0 || part.slice(0, eq).trim() !== SESSION_COOKIE) continue;
+    const value = part.slice(eq + 1).trim();
+    return TOKEN_SYNTAX.test(value) && value.length <= 512 ? value : undefined;
+  }
+  return undefined;
+}
+
+/** How the current request authenticated; set by authMiddleware. */
+export type AuthScheme = 'basic' | 'bearer' | 'session';
+const schemes = new WeakMap<object, { scheme: AuthScheme; sessionToken?: string }>();
+
+/** The scheme this request authenticated with, and for a session its token (for the CSRF token). */
+export function authOf(ctx: object): { scheme: AuthScheme; sessionToken?: string } | undefined {
+  return schemes.get(ctx);
+}
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/**
  * Verified-credentials cache. scrypt costs ~50 ms and HTTP Basic resends the password on every
  * request, so successful verifications are remembered. The key is an HMAC-SHA256 (per-process
  * random key) of `userId:password:storedHash`, never the password itself, and only `true` is
@@ -111,20 +182,25 @@ class VerifiedCache {
 /**
  * Authenticates `Authorization: Basic base64(user:pass)` (Camunda Modeler, Camunda clients) or
  * `Authorization: Bearer <token>` (API tokens from POST /api/tokens) and sets
- * `ctx.state.user = { id, groups, isAdmin }`. Anything else throws Unauthorized (401; the
- * errors middleware adds WWW-Authenticate).
+ * `ctx.state.user = { id, groups, isAdmin }`. Without an Authorization header, the web app's
+ * session cookie is accepted instead; a state-changing request (anything but GET/HEAD/OPTIONS)
+ * made with it must carry the session's CSRF token in `X-CSRF-Token` (403 otherwise), since a
+ * browser sends cookies along with requests other sites make it send. Anything else throws
+ * Unauthorized (401; the errors middleware adds WWW-Authenticate).
  */
 export function authMiddleware(store: IdentityStore, opts: AuthOptions = {}) {
   const cache = new VerifiedCache(opts.cacheSize ?? 1000);
 
+  async function byToken(clear: string, what: string): Promise<string> {
+    const token = await store.findToken(hashToken(clear));
+    if (!token || sessionExpired(token) || !(await store.getUser(token.userId))) throw new Unauthorized(`Invalid ${what}`);
+    return token.userId;
+  }
+
   async function authenticate(header: string | undefined): Promise<string> {
     const creds = parseAuthorization(header);
     if (!creds) throw new Unauthorized(header ? 'Unsupported or malformed Authorization header' : 'Authentication required');
-    if (creds.scheme === 'bearer') {
-      const token = await store.findToken(hashToken(creds.token));
-      if (!token || !(await store.getUser(token.userId))) throw new Unauthorized('Invalid token');
-      return token.userId;
-    }
+    if (creds.scheme === 'bearer') return byToken(creds.token, 'token');
     const user = await store.getUser(creds.userId);
     if (!user) {
       await verifyPassword(creds.password, await dummy());
@@ -136,8 +212,34 @@ export function authMiddleware(store: IdentityStore, opts: AuthOptions = {}) {
     return user.id;
   }
 
+  async function authenticateSession(ctx: Context, sessionToken: string): Promise<string> {
+    let id: string;
+    try {
+      id = await byToken(sessionToken, 'or expired session');
+    } catch (err) {
+      ctx.append('Set-Cookie', `${SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0`);
+      throw err;
+    }
+    if (!SAFE_METHODS.has(ctx.method)) {
+      const sent = ctx.get(CSRF_HEADER);
+      if (!sent || !sameSecret(sent, csrfTokenFor(sessionToken))) {
+        throw new Forbidden(`Missing or invalid ${CSRF_HEADER} header (required for requests authenticated by the session cookie)`);
+      }
+    }
+    return id;
+  }
+
   return async function auth(ctx: Context, next: Next): Promise<void> {
-    const id = await authenticate(ctx.get('Authorization') || undefined);
+    const header = ctx.get('Authorization') || undefined;
+    const sessionToken = header ? undefined : sessionCookieOf(ctx);
+    let id: string;
+    if (sessionToken) {
+      id = await authenticateSession(ctx, sessionToken);
+      schemes.set(ctx, { scheme: 'session', sessionToken });
+    } else {
+      id = await authenticate(header);
+      schemes.set(ctx, { scheme: parseAuthorization(header)!.scheme });
+    }
     const groups = await store.groupsOf(id);
     const user: AuthUser = { id, groups, isAdmin: groups.includes(ADMIN_GROUP) };
     ctx.state.user = user;

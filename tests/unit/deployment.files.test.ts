@@ -21,6 +21,9 @@ describe('deployment files', () => {
     const dockerfile = fs.readFileSync('Dockerfile', 'utf8');
     expect(dockerfile).to.match(/npm ci --omit=dev/);
     expect(dockerfile).to.contain('COPY src ./src').and.to.contain('COPY workers ./workers');
+    // The web app is built in a stage with dev dependencies and copied into the image.
+    expect(dockerfile).to.match(/AS web[\s\S]*npm run build[\s\S]*COPY --from=web \/app\/web\/dist \.\/web\/dist/);
+    expect(fs.existsSync('web/build.mjs')).to.equal(true);
     expect(fs.existsSync('src/main.ts')).to.equal(true);
     expect(fs.existsSync('workers/main.ts')).to.equal(true);
     const pkg = JSON.parse(fs.readFileSync('package.json', 'utf8'));
