@@ -38,6 +38,30 @@ export class BpmnError extends Error {
   }
 }
 
+/**
+ * A handler output value meaning "raise the variable to at least `value`": applied against the
+ * variable's value at the moment the result continues the instance, so two results computed from
+ * the same snapshot (jobs running side by side) can never lower it. Used for `escalationLevel`.
+ */
+const AT_LEAST = Symbol.for('kim.engine.atLeast');
+
+export class AtLeast {
+  readonly [AT_LEAST] = true;
+  constructor(readonly value: number) {}
+
+  /** Recognised by brand, not `instanceof`: a handler module may be loaded twice (tests, plugins). */
+  static is(v: unknown): v is AtLeast {
+    return typeof v === 'object' && v !== null && (v as Record<symbol, unknown>)[AT_LEAST] === true;
+  }
+
+  applyTo(current: unknown): number {
+    const n = Number(current);
+    return Number.isFinite(n) ? Math.max(n, this.value) : this.value;
+  }
+}
+
+export const atLeast = (value: number) => new AtLeast(value);
+
 /** The error a command fails with when a handler is missing or throws. */
 export class HandlerError extends Error {
   constructor(

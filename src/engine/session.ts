@@ -11,7 +11,7 @@ import type { ElementInfo, IoParameter, ProcessModel } from '../bpmn/model.ts';
 import { isExpression, resolve } from './feel.ts';
 import { elements, type RunnableDefinition } from './definitions.ts';
 import { date as feelDate, dateAndTime } from 'feelin';
-import { HandlerRegistry } from './handlers.ts';
+import { AtLeast, HandlerRegistry } from './handlers.ts';
 
 const quietLogger = () => ({ debug() {}, error() {}, warn() {} });
 
@@ -260,8 +260,10 @@ export class Session {
               const err = Object.assign(new Error(result.error.message), { code: result.error.code });
               return callback(err);
             }
-            Object.assign(session.variables, result.output);
-            callback(null, result.output);
+            const output: Record<string, unknown> = {};
+            for (const [name, value] of Object.entries(result.output)) output[name] = AtLeast.is(value) ? value.applyTo(session.variables[name]) : value;
+            Object.assign(session.variables, output);
+            callback(null, output);
           },
         };
       };

@@ -21,7 +21,7 @@
  * job id as natural key, so a retried job audits once.
  */
 import type { Clock } from '../clock.ts';
-import type { HandlerContext, HandlerRegistry } from '../engine/handlers.ts';
+import { atLeast, type HandlerContext, type HandlerRegistry } from '../engine/handlers.ts';
 import { stableId } from '../engine/ids.ts';
 import { notificationEvent, resolveRecipients, type EscalationLevel, type MinimalDataSet, type Notifier } from '../notifications/index.ts';
 import type { Store } from '../store/store.ts';
@@ -60,11 +60,6 @@ export function minimalDataOf(vars: Readonly<Record<string, unknown>>): MinimalD
   };
 }
 
-function currentLevel(vars: Readonly<Record<string, unknown>>): number {
-  const n = Number(vars.escalationLevel);
-  return Number.isInteger(n) && n >= 0 && n <= 4 ? n : 0;
-}
-
 /** A pseudonymous reference for notifications: never a name. */
 function caseReference(caseId: string | null, instanceId: string): string {
   return caseId ?? instanceId;
@@ -99,7 +94,7 @@ export function registerEscalationHandlers(handlers: HandlerRegistry, deps: Deps
         details: { level, targetGroup: group, elementId: ctx.elementId ?? null, instanceId: ctx.instanceId },
       }));
       await notifyLevel(ctx, level, group, null);
-      return { escalationLevel: Math.max(currentLevel(ctx.variables), level) };
+      return { escalationLevel: atLeast(level) };
     });
   }
 
@@ -115,13 +110,13 @@ export function registerEscalationHandlers(handlers: HandlerRegistry, deps: Deps
         type: 'ESCALATED_TO_ABH', at, key: [ctx.instanceId, ctx.jobId ?? at, 3], caseId, purpose: 'DEADLINE_ESCALATION', details: { ...details, level: 3 },
       }));
       await notifyLevel(ctx, 3, 'abh', minimalDataOf(ctx.variables));
-      return { transferAllowed: true, transferConsentId: decision.consentId ?? null, escalationLevel: Math.max(currentLevel(ctx.variables), 3) };
+      return { transferAllowed: true, transferConsentId: decision.consentId ?? null, escalationLevel: atLeast(3) };
     }
     await store.audit.appendAudit(newAuditEntry({
       type: 'TRANSFER_BLOCKED', at, key: [ctx.instanceId, ctx.jobId ?? at, 'abh'], caseId, purpose: 'DEADLINE_ESCALATION', details,
     }));
     await notifyLevel(ctx, 2, 'kim-koordination', null);
-    return { transferAllowed: false, transferConsentId: null, escalationLevel: Math.max(currentLevel(ctx.variables), 2) };
+    return { transferAllowed: false, transferConsentId: null, escalationLevel: atLeast(2) };
   });
 
   handlers.register('uebermittlungPruefen', async (ctx) => {

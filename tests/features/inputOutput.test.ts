@@ -82,3 +82,24 @@ describe('feature: camunda:inputOutput (FEEL) and timer expressions', () => {
     expect(await taskKeys(t, inst.id)).to.deep.equal(['b']);
   });
 });
+
+describe('feature: handler results that only raise a variable (atLeast)', () => {
+  it('two jobs raising escalationLevel in either order leave the higher level', async () => {
+    const { HandlerRegistry, atLeast } = await import('../../src/engine/handlers.ts');
+    const handlers = new HandlerRegistry().register('stufe3', () => ({ escalationLevel: atLeast(3) })).register('stufe1', () => ({ escalationLevel: atLeast(1) }));
+    const t = await startTestService({ handlers });
+    try {
+      await deploy(t.api, { 'raise.bpmn': bpmn('raise', `
+        <bpmn:startEvent id="s"/><bpmn:sequenceFlow id="f0" sourceRef="s" targetRef="a"/>
+        <bpmn:serviceTask id="a" camunda:type="external" camunda:topic="stufe3"/><bpmn:sequenceFlow id="f1" sourceRef="a" targetRef="b"/>
+        <bpmn:serviceTask id="b" camunda:type="external" camunda:topic="stufe1"/><bpmn:sequenceFlow id="f2" sourceRef="b" targetRef="w"/>
+        <bpmn:userTask id="w"/>`) });
+      const inst = await start(t, 'raise');
+      for (let i = 0; i < 3; i++) await t.service.scheduler.runDue();
+      expect(await taskKeys(t, inst.id)).to.deep.equal(['w']);
+      expect((await varsOf(t, inst.id)).escalationLevel).to.equal(3);
+    } finally {
+      await t.close();
+    }
+  });
+});
