@@ -311,6 +311,26 @@ describe('process: ankommensverfahren', () => {
       expect(await keys(HH)).to.include('leistungspruefungEU');
     });
 
+    it('a process owner changes the reminder from P14D to P10D in the diagram and deploys: new households are reminded on day 10', async () => {
+      const changed = XML.replace('name="14 Tage nach Ankunft"', 'name="10 Tage nach Ankunft"')
+        .replace('=date and time(arrivalDate) + duration("P14D")', '=date and time(arrivalDate) + duration("P10D")');
+      expect(changed).to.not.equal(XML);
+      const owner = k.as('demo-kim-koordination');
+      // As in Camunda 7, camunda-forms:deployment: forms travel in the same deployment (Camunda Modeler: deploy with the form files).
+      const r = await deploy(owner, { 'ankommensverfahren.bpmn': changed, ...FORMS });
+      expect(r.status, JSON.stringify(r.body)).to.equal(200);
+      expect((await k.api('GET', '/engine-rest/process-definition/key/ankommensverfahren')).body.version).to.equal(2);
+      const HH = 'HH-P10D';
+      await startHousehold(HH);
+      await erfassen(HH, { channel: 'EU', status: 'FREIZUEGIGKEIT_EU', persons: [['Marek', 'Nowak', '1990-01-20', 'PL']] });
+      await k.advance('P9D');
+      await settle();
+      expect(await escalations(HH)).to.deep.equal([]);
+      await k.advance('P2D'); // day 11
+      await settle();
+      expect(await escalations(HH)).to.deep.equal(['erinnerungAnmeldung:0']);
+    });
+
     // ------------------------------------------------------------------------------------------------ scenario 3
     it('3: SEKUNDAER after the residence obligation ended — file request, Jobcenter (SGB II), no §12a step; CM-Indikation → warm handover', async () => {
       const HH = 'HH-SEK-1';
