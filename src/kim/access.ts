@@ -15,7 +15,7 @@
  * `full` for everyone, as before.
  */
 import type { Clock } from '../clock.ts';
-import { NotFound } from '../errors.ts';
+import { Forbidden, NotFound } from '../errors.ts';
 import type { AccessFilter, InstanceRecord, Store, TypedValue } from '../store/store.ts';
 import { newAuditEntry } from './auditStore.ts';
 import { covers } from './consentGate.ts';
@@ -147,6 +147,19 @@ export class AccessPolicy {
     if ((instance.organisation ?? null) !== null || !CASE_PROCESSES.includes(instance.definitionKey) || !isCaseManager(user)) return null;
     return organisationsOf(user).sort()[0] ?? null;
   }
+}
+
+/**
+ * The owning organisation is set by taking a case on, or by the coordination (reassignment) and
+ * admins. Anyone else may name only an organisation of their own (e.g. a Träger case manager opening
+ * a case by `fallanfrage`); anything else is refused, so nobody hands a case to, or takes it from,
+ * another organisation by writing the variable.
+ */
+export function checkOrganisationWrite(user: AccessUser, variables: Record<string, TypedValue>): void {
+  if (!('organisation' in variables) || user.isAdmin || isCoordination(user)) return;
+  const value = variables.organisation?.value;
+  if (typeof value === 'string' && organisationsOf(user).includes(value)) return;
+  throw new Forbidden(`User ${user.id} may not set the variable 'organisation' to ${JSON.stringify(value ?? null)}: a case belongs to the organisation that takes it on`);
 }
 
 /** The variables a view shows. */

@@ -162,4 +162,26 @@ describe('api: access by organisation', () => {
     expect((await awo('POST', `/api/consents/${consent.body.id}/withdraw`, {})).status).to.equal(200);
     expect((await abh('GET', `/engine-rest/task/${abhTask.id}/variables`)).status, 'after withdrawal').to.equal(404);
   });
+  it('nobody hands a case to, or takes it from, another organisation by writing the variable organisation', async () => {
+    const id = await startCase('FALL-A5');
+    const erstkontakt = (await taskOf(t.api, id, 'erstkontakt'))!;
+    const awo = as('demo-cm-traeger-awo');
+    const typed = (value: string) => ({ value, type: 'String' });
+    // Claiming and completing with someone else's organisation is refused; nothing changes.
+    const r = await awo('POST', `/engine-rest/task/${erstkontakt.id}/complete`, { variables: { organisation: typed('org-drk') } });
+    expect(r.status).to.equal(403);
+    expect(r.body.message).to.contain("'organisation'");
+    expect((await t.api('GET', `/engine-rest/process-instance/${id}/variables`)).body.organisation).to.equal(undefined);
+    expect((await awo('POST', `/engine-rest/task/${erstkontakt.id}/claim`, {})).status).to.equal(204);
+    expect((await awo('PUT', `/engine-rest/process-instance/${id}/variables/organisation`, typed('org-drk'))).status).to.equal(403);
+    expect((await awo('POST', `/engine-rest/process-instance/${id}/variables`, { deletions: ['organisation'] })).status).to.equal(403);
+    expect((await as('demo-cm-traeger-drk')('POST', '/engine-rest/message', {
+      messageName: 'nichts', businessKey: 'FALL-A5', processVariables: { organisation: typed('org-awo') },
+    })).status).to.equal(403);
+    // The coordination reassigns a case (level 1: Neuzuweisung).
+    expect((await as('demo-cm-koordination')('PUT', `/engine-rest/process-instance/${id}/variables/organisation`, typed('org-drk'))).status).to.equal(403, 'pseudonymised view may not write');
+    expect((await t.api('PUT', `/engine-rest/process-instance/${id}/variables/organisation`, typed('org-drk'))).status).to.equal(204);
+    expect((await as('demo-cm-traeger-drk')('GET', `/engine-rest/process-instance/${id}/variables`)).status).to.equal(200);
+    expect((await awo('GET', `/engine-rest/process-instance/${id}/variables`)).status).to.equal(404);
+  });
 });

@@ -1,7 +1,7 @@
 /** `/process-instance…`: running instances, their activity tree and variables. */
 import Router from '@koa/router';
 import { Forbidden, NotFound, ValidationError } from '../../errors.ts';
-import { project } from '../../kim/access.ts';
+import { checkOrganisationWrite, project } from '../../kim/access.ts';
 import { parseVariables, toResponse, toTyped, checkName } from '../../engine/variables.ts';
 import type { InstanceQuery, InstanceRecord } from '../../store/store.ts';
 import { camundaActivityType, instanceDto } from '../dto.ts';
@@ -101,19 +101,24 @@ export function instanceRouter(s: Services): Router<AppState> {
     await active(ctx.state.user, ctx.params.id, 'process-instance-variables', true);
     const body = bodyObject(ctx.request.body);
     const modifications = parseVariables(body.modifications);
+    checkOrganisationWrite(ctx.state.user, modifications);
     const deletions = body.deletions ?? [];
     if (!Array.isArray(deletions) || deletions.some((d) => typeof d !== 'string')) throw new ValidationError("'deletions' must be an array of names");
     deletions.forEach((d) => checkName(d as string));
+    if (deletions.includes('organisation')) checkOrganisationWrite(ctx.state.user, { organisation: { type: 'Null', value: null } });
     await s.engine.modifyVariables(ctx.params.id, modifications, deletions as string[]);
     ctx.status = 204;
   });
   router.put('/process-instance/:id/variables/:name', async (ctx) => {
     await active(ctx.state.user, ctx.params.id, 'process-instance-variables', true);
-    await s.engine.modifyVariables(ctx.params.id, { [ctx.params.name]: toTyped(ctx.params.name, bodyObject(ctx.request.body)) });
+    const variable = { [ctx.params.name]: toTyped(ctx.params.name, bodyObject(ctx.request.body)) };
+    checkOrganisationWrite(ctx.state.user, variable);
+    await s.engine.modifyVariables(ctx.params.id, variable);
     ctx.status = 204;
   });
   router.delete('/process-instance/:id/variables/:name', async (ctx) => {
     await active(ctx.state.user, ctx.params.id, 'process-instance-variables', true);
+    if (ctx.params.name === 'organisation') checkOrganisationWrite(ctx.state.user, { organisation: { type: 'Null', value: null } });
     await s.engine.modifyVariables(ctx.params.id, {}, [ctx.params.name]);
     ctx.status = 204;
   });

@@ -9,6 +9,7 @@ import { Conflict, ValidationError } from '../../errors.ts';
 import { parseVariables, toResponse } from '../../engine/variables.ts';
 import type { InstanceRecord, SubscriptionRecord } from '../../store/store.ts';
 import { bodyObject } from '../query.ts';
+import { checkOrganisationWrite } from '../../kim/access.ts';
 import type { Services } from '../services.ts';
 import type { AppState } from '../types.ts';
 
@@ -27,6 +28,7 @@ export function messageRouter(s: Services): Router<AppState> {
     const instanceId = typeof body.processInstanceId === 'string' ? body.processInstanceId : undefined;
     const correlationKeys = parseVariables(body.correlationKeys);
     const variables = parseVariables(body.processVariables);
+    checkOrganisationWrite(ctx.state.user, variables);
     const all = body.all === true;
     const resultEnabled = body.resultEnabled === true;
 

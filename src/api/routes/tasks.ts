@@ -2,7 +2,7 @@
 import Router from '@koa/router';
 import { Forbidden, NotFound, ValidationError } from '../../errors.ts';
 import { fromPlain, parseVariables, toResponse } from '../../engine/variables.ts';
-import { project, type View } from '../../kim/access.ts';
+import { checkOrganisationWrite, project, type View } from '../../kim/access.ts';
 import { checkTaskForm, deployedForm } from '../../forms/taskForm.ts';
 import type { InstanceRecord, TaskQuery, TaskRecord } from '../../store/store.ts';
 import { taskDto } from '../dto.ts';
@@ -115,6 +115,7 @@ export function taskRouter(s: Services): Router<AppState> {
     if (!mayWork(ctx.state.user, t)) throw new Forbidden(`User ${ctx.state.user.id} may not complete task ${t.id}`);
     const body = bodyObject(ctx.request.body);
     const variables = parseVariables(body.variables);
+    checkOrganisationWrite(ctx.state.user, variables);
     await checkTaskForm(s.store, t, variables); // 400 naming the field if the task's form rejects them
     const organisation = access.takesOver(ctx.state.user, before);
     if (organisation) variables.organisation = fromPlain(organisation);
