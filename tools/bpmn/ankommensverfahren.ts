@@ -33,15 +33,12 @@
  * camunda:inputOutput): `ergebnis` and `zustimmung12a = "FINGIERT"` are recorded by the person
  * completing the task that follows the decision or the deadline (forms that offer exactly those values).
  */
+import { gateway, message, parallel, serviceTask, terminate, timerDate, xmlAttr } from './elements.ts';
 import type { DiagramSpec, FlowSpec, NodeSpec } from './layout.ts';
 import { FORMS } from './ankommensverfahrenForms.ts';
 
 export const forms = FORMS;
 
-const xmlText = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-const xmlAttr = (s: string) => xmlText(s).replace(/"/g, '&quot;');
-const timerDate = (feel: string) => `<bpmn:timerEventDefinition><bpmn:timeDate xsi:type="bpmn:tFormalExpression">${xmlText(feel)}</bpmn:timeDate></bpmn:timerEventDefinition>`;
-const message = (ref: string) => `<bpmn:messageEventDefinition messageRef="${ref}" />`;
 /** Parallel multi-instance over a FEEL collection, one element in `elementVariable`. */
 const perElement = (collection: string, elementVariable: string) =>
   `<bpmn:multiInstanceLoopCharacteristics camunda:collection="${xmlAttr(collection)}" camunda:elementVariable="${elementVariable}" />`;
@@ -58,13 +55,7 @@ function userTask(id: string, name: string, lane: string, col: number, group: st
   if (FORMS[id]) attrs['camunda:formKey'] = `camunda-forms:deployment:${id}.form`;
   return { id, kind: 'userTask', name, lane, col, attrs, body };
 }
-/** A service task run as a job by the handler registered for `topic` (src/kim/). */
-const serviceTask = (id: string, name: string, lane: string, col: number, topic: string): NodeSpec =>
-  ({ id, kind: 'serviceTask', name, lane, col, attrs: { 'camunda:type': 'external', 'camunda:topic': topic } });
 const end = (id: string, name: string, lane: string, col: number): NodeSpec => ({ id, kind: 'endEvent', name, lane, col });
-const terminate = '<bpmn:terminateEventDefinition />';
-const gateway = (id: string, name: string, lane: string, col: number): NodeSpec => ({ id, kind: 'exclusiveGateway', name, lane, col });
-const parallel = (id: string, name: string, lane: string, col: number): NodeSpec => ({ id, kind: 'parallelGateway', name, lane, col });
 const deadline = (id: string, name: string, host: string, side: 'top' | 'bottom', feel: string, interrupting = false): NodeSpec =>
   ({ id, kind: 'boundaryEvent', name, attachedTo: host, side, attrs: interrupting ? {} : { cancelActivity: 'false' }, body: timerDate(feel) });
 

@@ -22,6 +22,7 @@
  * Assumptions [A] live here as FEEL: 5/10 working days ≈ P7D/P14D, the task due dates.
  */
 import type { Field } from './forms.ts';
+import { gateway, message, nonInterrupting, parallel, terminate, timerDate, timerDuration } from './elements.ts';
 import type { DiagramSpec, FlowSpec, NodeSpec } from './layout.ts';
 
 const bemerkung: Field = { key: 'bemerkung', label: 'Bemerkung', type: 'textarea' };
@@ -108,10 +109,6 @@ export const forms: Record<string, Field[]> = {
   interneEskalation: [bemerkung],
 };
 
-const timerDate = (feel: string) => `<bpmn:timerEventDefinition><bpmn:timeDate xsi:type="bpmn:tFormalExpression">${feel}</bpmn:timeDate></bpmn:timerEventDefinition>`;
-const timerDuration = (iso: string) => `<bpmn:timerEventDefinition><bpmn:timeDuration xsi:type="bpmn:tFormalExpression">${iso}</bpmn:timeDuration></bpmn:timerEventDefinition>`;
-const message = (ref: string) => `<bpmn:messageEventDefinition messageRef="${ref}" />`;
-const terminate = '<bpmn:terminateEventDefinition />';
 /** D − n days at 08:00, FEEL over `keyDeadline` (an ISO date). */
 const beforeD = (days: number) => timerDate(`=date and time(date(keyDeadline), time("08:00:00")) - duration("P${days}D")`);
 
@@ -129,10 +126,7 @@ const service = (id: string, name: string, lane: string, col: number, topic: str
 /** Sets `ergebnis` from its id (`ergebnisTitelErteilt` → `TITEL_ERTEILT`). */
 const ergebnis = (id: string, name: string, lane: string, col: number) => service(id, name, lane, col, 'baustein3Ergebnis');
 const end = (id: string, name: string, lane: string, col: number, body?: string): NodeSpec => ({ id, kind: 'endEvent', name, lane, col, body });
-const gateway = (id: string, name: string, lane: string, col: number): NodeSpec => ({ id, kind: 'exclusiveGateway', name, lane, col });
-const parallel = (id: string, name: string, lane: string, col: number): NodeSpec => ({ id, kind: 'parallelGateway', name, lane, col });
 const timer = (id: string, name: string, lane: string, col: number, body: string): NodeSpec => ({ id, kind: 'intermediateCatchEvent', name, lane, col, body });
-const nonInterrupting = { cancelActivity: 'false' };
 /** Interrupts an ABH/EBH step when the consent for the handoff is withdrawn (thrown by the event sub-process). */
 const stop = (host: string, offset = 25): NodeSpec => ({
   id: `widerruf_${host}`, kind: 'boundaryEvent', name: 'Einwilligung widerrufen', attachedTo: host, side: 'bottom', offset, body: message('Message_ueberleitungBeenden'),

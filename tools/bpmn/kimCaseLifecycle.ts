@@ -14,6 +14,7 @@
  * `abschluss`, which also sets `deletionDueAt` = 31 Dec of the closure year + 3 years (§6) [A].
  */
 import type { Field } from './forms.ts';
+import { gateway, message, nonInterrupting, terminate, timerDate, timerDuration } from './elements.ts';
 import type { DiagramSpec, FlowSpec, NodeSpec } from './layout.ts';
 
 // ---------------------------------------------------------------------------------------------- forms
@@ -156,11 +157,6 @@ export const forms: Record<string, Field[]> = {
 // -------------------------------------------------------------------------------------------- diagram
 
 const CM = 'cm-ki,cm-traeger';
-const nonInterrupting = { cancelActivity: 'false' };
-const terminate = '<bpmn:terminateEventDefinition />';
-const message = (ref: string) => `<bpmn:messageEventDefinition messageRef="${ref}" />`;
-const timerDate = (feel: string) => `<bpmn:timerEventDefinition><bpmn:timeDate xsi:type="bpmn:tFormalExpression">${feel}</bpmn:timeDate></bpmn:timerEventDefinition>`;
-const timerDuration = (iso: string) => `<bpmn:timerEventDefinition><bpmn:timeDuration xsi:type="bpmn:tFormalExpression">${iso}</bpmn:timeDuration></bpmn:timerEventDefinition>`;
 
 /** FEEL: the date-time `duration` after the date (or date-time) in `variable`. */
 const after = (variable: string, duration: string) => `=date and time(${variable}) + duration("${duration}")`;
@@ -180,7 +176,6 @@ const end = (id: string, name: string, lane: string, col: number, row?: number, 
 /** camunda:outputParameter elements (FEEL values): variables set when the element completes. */
 const outputs = (values: Record<string, string>) =>
   `<camunda:inputOutput>${Object.entries(values).map(([name, feel]) => `<camunda:outputParameter name="${name}">${feel.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/"/g, '&quot;')}</camunda:outputParameter>`).join('')}</camunda:inputOutput>`;
-const gateway = (id: string, name: string, lane: string, col: number, row?: number): NodeSpec => ({ id, kind: 'exclusiveGateway', name, lane, col, row });
 
 /** The assessment's residence facts that the Baustein-3 perspective rule reads. */
 const BAUSTEIN3_FACTS = [

@@ -9,6 +9,7 @@
  * records its decisions.
  */
 import type { Field } from './forms.ts';
+import { gateway, serviceTask } from './elements.ts';
 import type { DiagramSpec, FlowSpec, NodeSpec } from './layout.ts';
 import { INSTITUTIONS, LIFE_AREAS, ORGANISATIONS } from '../../src/kim/fallkonferenz.ts';
 
@@ -80,9 +81,7 @@ export const forms: Record<string, Field[]> = {
 function userTask(id: string, name: string, lane: string, col: number, groups: string): NodeSpec {
   return { id, kind: 'userTask', name, lane, col, attrs: { 'camunda:candidateGroups': groups, 'camunda:formKey': `camunda-forms:deployment:${id}.form` } };
 }
-const service = (id: string, name: string, lane: string, col: number, topic: string): NodeSpec =>
-  ({ id, kind: 'serviceTask', name, lane, col, attrs: { 'camunda:type': 'external', 'camunda:topic': topic } });
-const gateway = (id: string, name: string, lane: string, col: number): NodeSpec => ({ id, kind: 'exclusiveGateway', name, lane, col });
+const service = serviceTask;
 const end = (id: string, name: string, lane: string, col: number): NodeSpec => ({ id, kind: 'endEvent', name, lane, col });
 const anyTopic = (status: string) => `=some t in themen satisfies t.status = "${status}"`;
 
