@@ -75,6 +75,7 @@ export function historyRouter(s: Services): Router<AppState> {
   router.get('/history/activity-instance/count', async (ctx) => {
     const query = activityQuery(ctx.query);
     if (query.activityType) query.activityType = 'bpmn:' + query.activityType.charAt(0).toUpperCase() + query.activityType.slice(1);
+    if (query.instanceId) await visible(ctx.state.user, query.instanceId, 'history-activity-instance');
     ctx.body = { count: await s.store.countActivityHistory(query) };
   });
 
@@ -115,7 +116,9 @@ export function historyRouter(s: Services): Router<AppState> {
     ctx.body = rows.filter((r) => mayRead(views.get(r.instanceId) ?? 'full', r.name)).map(variableHistoryDto);
   });
   router.get('/history/variable-instance/count', async (ctx) => {
-    ctx.body = { count: await s.store.countVariableHistory(variableQuery(ctx.query)) };
+    const query = variableQuery(ctx.query);
+    if (query.instanceId) await visible(ctx.state.user, query.instanceId, 'history-variables');
+    ctx.body = { count: await s.store.countVariableHistory(query) };
   });
 
   return router;
