@@ -26,6 +26,7 @@ import { taskRouter } from './routes/tasks.ts';
 import { messageRouter } from './routes/messages.ts';
 import { historyRouter } from './routes/history.ts';
 import { jobRouter } from './routes/jobs.ts';
+import { statsRouter } from './routes/stats.ts';
 import type { Services } from './services.ts';
 import type { AppState } from './types.ts';
 
@@ -64,6 +65,8 @@ export function buildApp(s: Services): Koa<AppState> {
   api.use(consents.routes(), consents.allowedMethods());
   const auditLog = auditRouter(s.store.audit, s.clock);
   api.use(auditLog.routes(), auditLog.allowedMethods());
+  const stats = statsRouter(s); // cockpit and dashboard figures (kim-koordination, admin)
+  api.use(stats.routes(), stats.allowedMethods());
   if (s.clockControl) {
     const clock = clockRouter(s.clock, s.clockControl);
     api.use(clock.routes(), clock.allowedMethods());

@@ -8,6 +8,12 @@ import { h, replace } from './dom.ts';
 import { loginView } from './views/login.ts';
 import { tasklistView } from './views/tasklist.ts';
 import { taskView } from './views/task.ts';
+import { modelerNavLink, modelerRoutes } from './modeler/route.ts';
+import { cockpitNavLinks, cockpitRoutes } from './cockpit/access.ts';
+import { cockpitDefinitionsView } from './cockpit/definitions.ts';
+import { cockpitInstancesView } from './cockpit/instances.ts';
+import { cockpitInstanceView } from './cockpit/instance.ts';
+import { dashboardView } from './dashboard/dashboard.ts';
 
 export interface Definition {
   id: string;
@@ -96,6 +102,7 @@ function shell(s: Session): HTMLElement {
     'header',
     { class: 'topbar' },
     h('a', { href: '/', class: 'brand', 'data-link': true }, h('span', { class: 'brand-mark' }, 'KIM'), ' Herne ', h('span', { class: 'brand-sub' }, 'Aufgaben')),
+    h('nav', { class: 'main-nav', 'aria-label': 'Bereiche' }, h('a', { href: '/', class: 'nav-link', 'data-link': true }, 'Aufgaben'), cockpitNavLinks(s), modelerNavLink(s)),
     h(
       'div',
       { class: 'user' },
@@ -116,6 +123,8 @@ const routes: Route[] = [
   { pattern: /^\/$/, view: tasklistView, names: [] },
   { pattern: /^\/aufgaben\/?$/, view: tasklistView, names: [] },
   { pattern: /^\/aufgaben\/([^/]+)$/, view: taskView, names: ['id'] },
+  ...modelerRoutes,
+  ...cockpitRoutes({ definitions: cockpitDefinitionsView, instances: cockpitInstancesView, instance: cockpitInstanceView, dashboard: dashboardView }),
 ];
 
 async function render(): Promise<void> {

@@ -7,6 +7,7 @@ import { definitionDto, instanceDto } from '../dto.ts';
 import { bodyObject, QueryReader } from '../query.ts';
 import type { Services } from '../services.ts';
 import type { AppContext, AppState } from '../types.ts';
+import { activityStatistics, definitionStatistics, statisticsOptions } from './stats.ts';
 
 function definitionQuery(raw: Record<string, unknown>): DefinitionQuery {
   const q = new QueryReader(raw);
@@ -59,6 +60,16 @@ export function definitionRouter(s: Services): Router<AppState> {
   });
   router.get('/process-definition/count', async (ctx) => {
     ctx.body = { count: await s.store.countDefinitions(definitionQuery(ctx.query)) };
+  });
+  // Runtime statistics (Camunda's cockpit resources), before `/process-definition/:id` (src/api/routes/stats.ts).
+  router.get('/process-definition/statistics', async (ctx) => {
+    ctx.body = await definitionStatistics(s, ctx.state.user, statisticsOptions(ctx.query, 'definition'));
+  });
+  router.get('/process-definition/key/:key/statistics', async (ctx) => {
+    ctx.body = await activityStatistics(s, ctx.state.user, await byKey(ctx.params.key), statisticsOptions(ctx.query, 'activity'));
+  });
+  router.get('/process-definition/:id/statistics', async (ctx) => {
+    ctx.body = await activityStatistics(s, ctx.state.user, await byId(ctx.params.id), statisticsOptions(ctx.query, 'activity'));
   });
 
   router.get('/process-definition/key/:key', async (ctx) => {
