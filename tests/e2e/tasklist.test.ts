@@ -229,6 +229,15 @@ describe('e2e: web app tasklist in Chromium', function () {
     expect(await names()).to.deep.equal(['Frist verpasst']);
 
     await page.locator('#filter-overdue').uncheck();
+    await page.waitForFunction(() => document.querySelectorAll('#task-table tbody tr').length === 3);
+    // "Fällig bis heute": the overdue task and today's, not the one in 3 days.
+    await page.locator('#filter-due').selectOption('0');
+    await page.waitForURL('**faelligInTagen=0**');
+    await page.waitForFunction(() => document.querySelectorAll('#task-table tbody tr').length === 2);
+    expect(await names()).to.deep.equal(['Frist verpasst', 'Heute erledigen']);
+    await page.locator('#filter-due').selectOption('7');
+    await page.waitForFunction(() => document.querySelectorAll('#task-table tbody tr').length === 3);
+    await page.locator('#filter-due').selectOption('');
     await page.locator('#sort').selectOption('prioritaet');
     await page.waitForURL('**sortierung=prioritaet**');
     await page.waitForFunction(() => document.querySelector('#task-table .task-link')?.textContent === 'Bald erledigen');

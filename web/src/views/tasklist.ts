@@ -63,11 +63,22 @@ export function dueCell(app: App, due: string | null): HTMLElement {
   return h('span', { class: `due due-${d.state}`, title: d.title || undefined }, d.text);
 }
 
+/** The end of the local day `days` days after `now` (ISO), for "fällig bis". */
+export function endOfDayIn(now: number, days: number): string {
+  const d = new Date(now);
+  d.setHours(23, 59, 59, 999);
+  d.setDate(d.getDate() + days);
+  return d.toISOString();
+}
+
 export const tasklistView: View = async (app, root, _params, alive) => {
   const params = new URLSearchParams(location.search);
   const list: List = params.get('liste') === 'gruppe' ? 'gruppe' : 'meine';
   const process = params.get('prozess') ?? '';
   const overdue = params.get('ueberfaellig') === '1';
+  // "fällig in den nächsten n Tagen" (0 = heute); ignored when only overdue tasks are shown.
+  const withinRaw = params.get('faelligInTagen');
+  const within = withinRaw !== null && /^\d{1,3}$/.test(withinRaw) ? Number(withinRaw) : null;
   const sort: Sort = (params.get('sortierung') as Sort) in SORTS ? (params.get('sortierung') as Sort) : 'faellig';
   document.title = `${list === 'meine' ? 'Meine Aufgaben' : 'Gruppenaufgaben'} – KIM Herne`;
 
@@ -84,7 +95,7 @@ export const tasklistView: View = async (app, root, _params, alive) => {
   const me = app.session.id;
   const filters = {
     processDefinitionKey: process || undefined,
-    dueBefore: overdue ? new Date(app.now()).toISOString() : undefined,
+    dueBefore: overdue ? new Date(app.now()).toISOString() : within !== null ? endOfDayIn(app.now(), within) : undefined,
   };
   const listQuery = (l: List) => (l === 'meine' ? { assignee: me, ...filters } : { candidateUser: me, ...filters });
   const { sortBy, sortOrder } = SORTS[sort];
@@ -120,6 +131,12 @@ export const tasklistView: View = async (app, root, _params, alive) => {
     [...defs.values()]
       .sort((a, b) => (a.name ?? a.key).localeCompare(b.name ?? b.key, 'de'))
       .map((d: Definition) => h('option', { value: d.key, selected: d.key === process }, d.name ?? d.key)),
+  );
+  const withinSelect = h(
+    'select',
+    { id: 'filter-due', onchange: (e: Event) => go({ faelligInTagen: (e.target as HTMLSelectElement).value || null }) },
+    [['', 'alle'], ['0', 'heute'], ['7', 'in 7 Tagen'], ['30', 'in 30 Tagen']].map(([v, label]) =>
+      h('option', { value: v, selected: (within === null ? '' : String(within)) === v }, label)),
   );
   const overdueBox = h('input', { type: 'checkbox', id: 'filter-overdue', checked: overdue, onchange: (e: Event) => go({ ueberfaellig: (e.target as HTMLInputElement).checked ? '1' : null }) });
   const sortSelect = h(
@@ -183,7 +200,7 @@ export const tasklistView: View = async (app, root, _params, alive) => {
         h('thead', null, h('tr', null, h('th', null, 'Aufgabe'), h('th', null, 'Prozess'), h('th', null, 'Vorgang'), h('th', null, 'Fällig'), h('th', null, 'Eskalation'), h('th', null, h('span', { class: 'sr-only' }, 'Aktion')))),
         h('tbody', null, rows),
       )
-    : h('p', { class: 'empty', id: 'empty-list' }, overdue || process ? 'Keine Aufgaben für diese Auswahl.' : list === 'meine' ? 'Sie haben keine offenen Aufgaben. Neue finden Sie unter „Gruppenaufgaben“.' : 'Keine offenen Gruppenaufgaben.');
+    : h('p', { class: 'empty', id: 'empty-list' }, overdue || process || within !== null ? 'Keine Aufgaben für diese Auswahl.' : list === 'meine' ? 'Sie haben keine offenen Aufgaben. Neue finden Sie unter „Gruppenaufgaben“.' : 'Keine offenen Gruppenaufgaben.');
 
   replace(
     root,
@@ -197,6 +214,8 @@ export const tasklistView: View = async (app, root, _params, alive) => {
         { class: 'filters' },
         h('label', { for: 'filter-process' }, 'Prozess'),
         processSelect,
+        h('label', { for: 'filter-due' }, 'Fällig bis'),
+        withinSelect,
         h('label', { class: 'check' }, overdueBox, ' nur überfällige'),
         h('label', { for: 'sort' }, 'Sortierung'),
         sortSelect,
