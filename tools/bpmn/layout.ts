@@ -247,7 +247,13 @@ export function toXml(spec: DiagramSpec): string {
   spec.lanes.forEach((l, i) => shapes.push(`      <bpmndi:BPMNShape id="${l.id}_di" bpmnElement="${l.id}" isHorizontal="true">${b(g.laneBounds[i])}</bpmndi:BPMNShape>`));
   const addShape = (n: NodeSpec) => {
     const extra = n.kind === 'eventSubProcess' ? ' isExpanded="true"' : n.kind === 'exclusiveGateway' ? ' isMarkerVisible="true"' : '';
-    shapes.push(`      <bpmndi:BPMNShape id="${n.id}_di" bpmnElement="${n.id}"${extra}>${b(g.bounds.get(n.id)!)}</bpmndi:BPMNShape>`);
+    const box = g.bounds.get(n.id)!;
+    // bpmn-js puts an event's label below it; for an event on its host's top edge that is inside the
+    // host, over the task's name. Its label goes above the host, left of the event (its flow leaves upwards).
+    const label = n.kind === 'boundaryEvent' && n.side === 'top'
+      ? `<bpmndi:BPMNLabel>${b({ x: box.x - 96, y: box.y + box.height / 2 - 31, width: 94, height: 27 })}</bpmndi:BPMNLabel>`
+      : '';
+    shapes.push(`      <bpmndi:BPMNShape id="${n.id}_di" bpmnElement="${n.id}"${extra}>${b(box)}${label}</bpmndi:BPMNShape>`);
     (n.children ?? []).forEach(addShape);
   };
   spec.nodes.forEach(addShape);
