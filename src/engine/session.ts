@@ -10,7 +10,7 @@ import type { Clock } from '../clock.ts';
 import type { ElementInfo, IoParameter, ProcessModel } from '../bpmn/model.ts';
 import { isExpression, resolve } from './feel.ts';
 import { elements, type RunnableDefinition } from './definitions.ts';
-import { date as feelDate, dateAndTime } from 'feelin';
+import { clockFunctions, discardWaiting, interruptScope, parameterValue, triggerEventSubProcess, type PostponedApi } from './scopeControl.ts';
 import { AtLeast, HandlerRegistry } from './handlers.ts';
 
 const quietLogger = () => ({ debug() {}, error() {}, warn() {} });
@@ -90,19 +90,6 @@ interface EngineLike {
 }
 
 /** The outcome of a service-task job, handed to the command that continues the instance. */
-/** FEEL `now()` and `today()` on a clock (UTC). */
-export function clockFunctions(clock: Clock): Record<string, () => unknown> {
-  return {
-    now: () => dateAndTime(new Date(clock.now()).toISOString()),
-    today: () => feelDate(new Date(clock.now()).toISOString().slice(0, 10)),
-  };
-}
-
-/** The private bpmn-elements ProcessExecution method that starts event sub-processes. */
-interface DelegatingExecution {
-  _onDelegateEvent(message: { properties: { type: string }; content: { message: { id: string } } }): boolean;
-}
-
 export type JobResult = { output: Record<string, unknown> } | { error: { code: string; message: string } };
 
 export interface PendingJob {
@@ -213,12 +200,8 @@ export class Session {
     return locals;
   }
 
-  /** A camunda:inputParameter / outputParameter value: FEEL or a literal; lists and maps of those. */
   private parameterValue(p: IoParameter, locals: Record<string, unknown>): unknown {
-    const ctx = { ...this.globals, ...this.variables, ...locals };
-    if (p.list) return p.list.map((v) => resolve(v, ctx));
-    if (p.map) return Object.fromEntries(Object.entries(p.map).map(([k, v]) => [k, resolve(v, ctx)]));
-    return p.value === undefined ? null : resolve(p.value, ctx);
+    return parameterValue(p, { ...this.globals, ...this.variables, ...locals });
   }
 
   /** Output parameters of a completed activity set process variables (in the activity's scope: its locals are visible). */
@@ -458,11 +441,7 @@ export class Session {
    * from outside is handed to that same path of the running process execution.
    */
   async triggerEventSubProcess(messageId: string): Promise<void> {
-    for (const definition of this.engine.execution.definitions as unknown as Array<{ getProcesses(): Array<{ execution?: DelegatingExecution }> }>) {
-      for (const process of definition.getProcesses()) {
-        process.execution?._onDelegateEvent({ properties: { type: 'message' }, content: { message: { id: messageId } } });
-      }
-    }
+    triggerEventSubProcess(this.engine.execution.definitions, messageId);
     await this.settle();
   }
 
@@ -480,8 +459,9 @@ export class Session {
   async settle(): Promise<void> {
     await new Promise((r) => setImmediate(r));
     while (this.interrupts.length > 0 || this.raceEnds.length > 0) {
-      if (this.interrupts.length > 0) this.interrupt(this.interrupts.shift()!);
-      else this.endRace(this.raceEnds.shift()!);
+      const postponed = this.engine.execution.getPostponed() as unknown as PostponedApi[];
+      if (this.interrupts.length > 0) interruptScope(postponed, this.interrupts.shift()!);
+      else discardWaiting(postponed, this.raceEnds.shift()!.targets, (id) => this.model.elements[id]?.type === 'bpmn:SubProcess');
       await new Promise((r) => setImmediate(r));
     }
     if (this.failure) throw this.failure;
@@ -512,25 +492,6 @@ export class Session {
     this.raceEnds.push({ targets: info.targets.filter((t) => t !== winner) });
   }
 
-  private endRace(race: { targets: string[] }): void {
-    const visit = (apis: Array<ElementApi & { discard(): void; getPostponed?(): unknown[] }>) => {
-      for (const api of apis) {
-        if (race.targets.includes(api.id)) api.discard();
-        else if (this.model.elements[api.id]?.type === 'bpmn:SubProcess' && api.getPostponed) visit(api.getPostponed() as typeof apis);
-      }
-    };
-    visit(this.engine.execution.getPostponed() as Array<ElementApi & { discard(): void }>);
-  }
-
-  private interrupt(eventSubProcessId: string): void {
-    const postponed = this.engine.execution.getPostponed() as Array<ElementApi & { discard(): void }>;
-    const scope = postponed.find((a) => a.id === eventSubProcessId)?.owner as { parent?: { id?: string } } | undefined;
-    const scopeId = scope?.parent?.id;
-    if (!scopeId) return;
-    for (const api of postponed) {
-      if (api.id !== eventSubProcessId && (api.owner as { parent?: { id?: string } } | undefined)?.parent?.id === scopeId) api.discard();
-    }
-  }
 
   get failed(): Error | null {
     return this.failure;
