@@ -184,4 +184,19 @@ describe('api: access by organisation', () => {
     expect((await as('demo-cm-traeger-drk')('GET', `/engine-rest/process-instance/${id}/variables`)).status).to.equal(200);
     expect((await awo('GET', `/engine-rest/process-instance/${id}/variables`)).status).to.equal(404);
   });
+  it("a message by business key does not reach another organisation's case (no match, 400), but the owner's does", async () => {
+    const XML = bpmn('warte-fall', `
+      <bpmn:startEvent id="s"/><bpmn:sequenceFlow id="f0" sourceRef="s" targetRef="warten"/>
+      <bpmn:intermediateCatchEvent id="warten"><bpmn:messageEventDefinition messageRef="M"/></bpmn:intermediateCatchEvent>
+      <bpmn:sequenceFlow id="f1" sourceRef="warten" targetRef="danach"/><bpmn:userTask id="danach"/>`, '<bpmn:message id="M" name="abmeldung" />');
+    expect((await deploy(t.api, { 'w.bpmn': XML })).status).to.equal(200);
+    const r = await t.api('POST', '/engine-rest/process-definition/key/warte-fall/start', {
+      businessKey: 'FALL-A6', variables: { organisation: { value: 'org-awo', type: 'String' } },
+    });
+    expect(r.status).to.equal(200);
+    expect((await as('demo-cm-traeger-drk')('POST', '/engine-rest/message', { messageName: 'abmeldung', businessKey: 'FALL-A6' })).status).to.equal(400);
+    expect(await taskOf(t.api, r.body.id, 'danach')).to.equal(undefined);
+    expect((await as('demo-cm-traeger-awo')('POST', '/engine-rest/message', { messageName: 'abmeldung', businessKey: 'FALL-A6' })).status).to.equal(204);
+    expect(await taskOf(t.api, r.body.id, 'danach')).to.exist;
+  });
 });

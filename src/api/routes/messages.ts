@@ -10,7 +10,7 @@ import { parseVariables, toResponse } from '../../engine/variables.ts';
 import type { InstanceRecord, SubscriptionRecord } from '../../store/store.ts';
 import { bodyObject } from '../query.ts';
 import { checkOrganisationWrite } from '../../kim/access.ts';
-import type { Services } from '../services.ts';
+import { accessPolicy, type Services } from '../services.ts';
 import type { AppState } from '../types.ts';
 
 function sameValue(a: unknown, b: unknown): boolean {
@@ -19,6 +19,7 @@ function sameValue(a: unknown, b: unknown): boolean {
 
 export function messageRouter(s: Services): Router<AppState> {
   const router = new Router<AppState>();
+  const access = accessPolicy(s);
 
   router.post('/message', async (ctx) => {
     const body = bodyObject(ctx.request.body);
@@ -33,6 +34,15 @@ export function messageRouter(s: Services): Router<AppState> {
     const resultEnabled = body.resultEnabled === true;
 
     let subs = await s.store.findSubscriptions({ kind: 'message', name, businessKey, instanceId });
+    // A message reaches only cases the sender may see (another organisation's case looks like no match).
+    if (access.filter(ctx.state.user)) {
+      const visible: SubscriptionRecord[] = [];
+      for (const sub of subs) {
+        const inst = await s.store.getInstance(sub.instanceId);
+        if (inst && (await access.viewOf(ctx.state.user, inst)) !== 'none') visible.push(sub);
+      }
+      subs = visible;
+    }
     if (Object.keys(correlationKeys).length) {
       const matching: SubscriptionRecord[] = [];
       for (const sub of subs) {
