@@ -313,7 +313,8 @@ export class ProcessEngine {
       const sub = instance.subscriptions.find((s) => s.executionId === executionId);
       if (!sub) throw new Conflict(`Execution ${executionId} no longer waits for ${refId}`);
       setVariables(instance, plain, variables, effects);
-      if (session.model.elements[sub.activityId]?.startsProcessEventSubProcess) await session.triggerEventSubProcess(refId);
+      const start = session.model.elements[sub.activityId];
+      if (start?.startsProcessEventSubProcess) await session.triggerEventSubProcess(refId, start.parentId);
       else await session.deliver(refId, executionId);
     });
   }

@@ -7,6 +7,7 @@
 import { Engine } from 'bpmn-engine';
 import { Timers } from 'bpmn-elements';
 import type { Clock } from '../clock.ts';
+import { Conflict } from '../errors.ts';
 import type { ElementInfo, IoParameter, ProcessModel } from '../bpmn/model.ts';
 import { isExpression, resolve } from './feel.ts';
 import { elements, type RunnableDefinition } from './definitions.ts';
@@ -88,6 +89,9 @@ interface EngineLike {
   name: string;
   on(event: string, fn: (...args: unknown[]) => void): void;
 }
+
+/** A message for an event sub-process that is still running (one instance at a time in bpmn-elements). */
+export class EventSubProcessBusy extends Conflict {}
 
 /** The outcome of a service-task job, handed to the command that continues the instance. */
 export type JobResult = { output: Record<string, unknown> } | { error: { code: string; message: string } };
@@ -440,7 +444,12 @@ export class Session {
    * starts event sub-processes only for events thrown inside the process (its delegate path); a message
    * from outside is handed to that same path of the running process execution.
    */
-  async triggerEventSubProcess(messageId: string): Promise<void> {
+  async triggerEventSubProcess(messageId: string, eventSubProcessId?: string): Promise<void> {
+    // bpmn-elements runs one instance of an activity at a time: a second trigger while the event
+    // sub-process still runs would fail inside the engine. Say so clearly instead.
+    if (eventSubProcessId && this.engine.execution.getPostponed().some((a) => a.id === eventSubProcessId)) {
+      throw new EventSubProcessBusy(`Event sub-process ${eventSubProcessId} is still running; it can take message ${messageId} again when it has ended`);
+    }
     triggerEventSubProcess(this.engine.execution.definitions, messageId);
     await this.settle();
   }

@@ -6,6 +6,7 @@
  * what lets a diagram cancel pending ABH steps and tell the case manager.
  */
 import type { Services } from '../api/services.ts';
+import { EventSubProcessBusy } from '../engine/session.ts';
 import { fromPlain } from '../engine/variables.ts';
 import type { ConsentRecord } from './consentStore.ts';
 
@@ -19,7 +20,13 @@ export async function notifyWithdrawal(s: Pick<Services, 'store' | 'engine'>, re
   for (const sub of subs) {
     if (seen.has(sub.instanceId)) continue;
     seen.add(sub.instanceId);
-    await s.engine.deliver(sub.instanceId, sub.refId, sub.executionId, variables);
+    try {
+      await s.engine.deliver(sub.instanceId, sub.refId, sub.executionId, variables);
+    } catch (err) {
+      // The instance is still handling an earlier withdrawal (its event sub-process runs): that one
+      // already stops every transfer, and the consent gate reads the withdrawal at each transfer anyway.
+      if (!(err instanceof EventSubProcessBusy)) throw err;
+    }
   }
   return seen.size;
 }

@@ -54,8 +54,16 @@ describe('feature: event sub-processes triggered by a message', () => {
     const inst = await start(t, 'esp-false', { businessKey: 'N-1' });
     await message('N-1');
     expect(await taskKeys(t, inst.id)).to.deep.equal(['close', 'inner', 'work']);
+    // While it still runs, a second message is refused clearly (bpmn-elements runs one instance at a time).
+    const again = await t.api('POST', '/engine-rest/message', { messageName: 'abbrechen', businessKey: 'N-1' });
+    expect(again.status).to.equal(409);
+    expect(again.body.message).to.contain('Event sub-process widerruf is still running');
+    expect(await taskKeys(t, inst.id)).to.deep.equal(['close', 'inner', 'work']);
     await completeByKey(t, inst.id, 'close');
     expect(await taskKeys(t, inst.id)).to.deep.equal(['inner', 'work']);
     expect(await stateOf(t, inst.id)).to.equal('ACTIVE');
+    // Ended, it takes the next message.
+    await message('N-1');
+    expect(await taskKeys(t, inst.id)).to.deep.equal(['close', 'inner', 'work']);
   });
 });
