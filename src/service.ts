@@ -16,7 +16,7 @@ import type { ProcessEngine } from './engine/processEngine.ts';
 import type { Scheduler } from './scheduler/scheduler.ts';
 import { createRuntime } from './runtime.ts';
 import { ControlledClock } from './clock.ts';
-import { ClockControl } from './engine/clockControl.ts';
+import { createDeletion, SweepingClockControl } from './kim/deletion.ts';
 
 export interface ServiceOptions {
   config: Config;
@@ -68,10 +68,12 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
   await engine.drainFollowUps();
   await scheduler.start();
 
+  // The daily deletion sweep (§6, src/kim/deletion.ts) runs where the workers run; with the controlled clock, advancing it runs the sweep.
+  const { sweep } = createDeletion(rt, { runSweep: rt.profile === 'embedded' || config.runWorkers, controlled: clock instanceof ControlledClock, log });
   const clockControl = clock instanceof ControlledClock
-    ? new ClockControl(clock, store, scheduler, async () => {
+    ? new SweepingClockControl(clock, store, scheduler, async () => {
       for (const d of await store.findDefinitions({ latestVersion: true })) await engine.syncSchedules(d.key, true);
-    })
+    }, sweep, log)
     : undefined;
   const app = buildApp({ store, engine, deployer, clock, clockControl, publicUrl: config.publicUrl, limits: { maxBodyBytes: config.maxBodyBytes, maxFileBytes: config.maxFileBytes } });
   const server: Server = await new Promise((resolve, reject) => {
@@ -98,6 +100,7 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
           server.close(() => resolve());
           server.closeIdleConnections();
         });
+        await sweep.stop();
         await rt.close();
       })();
       return stopping;

@@ -5,6 +5,8 @@
  */
 import { configOrExit, run, stopOnSignals } from '../src/entry.ts';
 import { createRuntime } from '../src/runtime.ts';
+import { ControlledClock } from '../src/clock.ts';
+import { createDeletion } from '../src/kim/deletion.ts';
 
 run(async () => {
   const config = configOrExit();
@@ -17,6 +19,11 @@ run(async () => {
   console.log(`KIM worker starting (${where}); catching up on what fell due while no worker ran …`);
   await rt.engine.drainFollowUps();
   await rt.scheduler.start();
+  // The daily deletion sweep of case data (§6) runs in the workers, not in API processes.
+  const { sweep } = createDeletion(rt, { runSweep: true, controlled: rt.clock instanceof ControlledClock });
   console.log(`KIM worker running (${where})`);
-  stopOnSignals('finishing jobs in flight', () => rt.close());
+  stopOnSignals('finishing jobs in flight', async () => {
+    await sweep.stop();
+    await rt.close();
+  });
 });

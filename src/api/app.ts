@@ -15,6 +15,7 @@ import { consentsRouter } from './routes/consents.ts';
 import { notifyWithdrawal } from '../kim/withdrawal.ts';
 import { accessPolicy } from './services.ts';
 import { auditRouter } from './routes/audit.ts';
+import { deletionRouter } from './routes/deletion.ts';
 import { clockRouter } from './routes/clock.ts';
 import { isRefreshable } from '../clock.ts';
 import { errorMiddleware } from './middleware/errors.ts';
@@ -65,6 +66,8 @@ export function buildApp(s: Services): Koa<AppState> {
   api.use(consents.routes(), consents.allowedMethods());
   const auditLog = auditRouter(s.store.audit, s.clock);
   api.use(auditLog.routes(), auditLog.allowedMethods());
+  const deletion = deletionRouter(s); // deletion of case data (§6): admin, kim-koordination
+  api.use(deletion.routes(), deletion.allowedMethods());
   const stats = statsRouter(s); // cockpit and dashboard figures (kim-koordination, admin)
   api.use(stats.routes(), stats.allowedMethods());
   if (s.clockControl) {

@@ -4,8 +4,9 @@
  * `src/store/sqlite/consents.ts` (SqliteConsents) and `src/store/mongo/consents.ts` (MongoConsents).
  * No driver types cross this boundary; adapters never read the clock.
  *
- * A record is never deleted by this port and changes once at most: withdrawal sets `withdrawnAt`
- * and `withdrawnBy`, and a second withdrawal keeps the first (idempotent). Whether a record
+ * A record changes once at most: withdrawal sets `withdrawnAt` and `withdrawnBy`, and a second
+ * withdrawal keeps the first (idempotent). Records are deleted only with their whole case
+ * (`deleteConsentsOfCase`, called by the case deletion of src/kim/deletion.ts, §6). Whether a record
  * covers a transfer is decided by `covers`/`checkConsent` in consentGate.ts, at the moment of
  * the transfer, from a fresh load.
  */
@@ -57,6 +58,8 @@ export interface ConsentStore {
    * returns the stored record. NotFound if the id is unknown.
    */
   withdrawConsent(id: string, at: string, by: string): Promise<ConsentRecord>;
+  /** Deletes every consent record of the case (erasure of the whole case, §6). Returns how many; 0 on a repeat. */
+  deleteConsentsOfCase(caseId: string): Promise<number>;
 }
 
 function stringList(value: unknown, field: string): string[] {

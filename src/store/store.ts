@@ -217,6 +217,51 @@ export interface VariableHistoryRecord {
   state: 'CREATED' | 'DELETED';
 }
 
+/** What `purgeEndedInstances` removed (counts of rows/documents, across all ids of the call). */
+export interface PurgeResult {
+  /** Ids whose instance record this call removed. */
+  purged: string[];
+  /** Ids that named no instance (already purged, or never existed). */
+  missing: string[];
+  counts: {
+    instances: number;
+    tasks: number;
+    subscriptions: number;
+    timers: number;
+    activityHistory: number;
+    taskHistory: number;
+    variableHistory: number;
+    followUps: number;
+  };
+  /**
+   * The timer/job records that were still stored for these instances (normally none: an ended
+   * instance has no timers): the caller removes their scheduler entries (`Scheduler.sync` with them
+   * as `removed`).
+   */
+  removedTimers: TimerRecord[];
+}
+
+/** A PurgeResult with nothing in it (adapters start from it). */
+export function emptyPurgeResult(): PurgeResult {
+  return {
+    purged: [],
+    missing: [],
+    counts: { instances: 0, tasks: 0, subscriptions: 0, timers: 0, activityHistory: 0, taskHistory: 0, variableHistory: 0, followUps: 0 },
+    removedTimers: [],
+  };
+}
+
+/**
+ * Whether a pending follow-up belongs to one of `ids`: recorded by it (ids are
+ * `<type>:<instanceId>[:<executionId>]`, src/engine/commitBuilder.ts) or naming it as `parentId`/`childId`.
+ */
+export function followUpConcerns(f: Pick<FollowUpRecord, 'id' | 'type' | 'payload'>, ids: ReadonlySet<string>): boolean {
+  const rest = f.id.startsWith(`${f.type}:`) ? f.id.slice(f.type.length + 1) : '';
+  for (const id of ids) if (rest === id || rest.startsWith(`${id}:`)) return true;
+  const p = (f.payload ?? {}) as { parentId?: unknown; childId?: unknown };
+  return (typeof p.parentId === 'string' && ids.has(p.parentId)) || (typeof p.childId === 'string' && ids.has(p.childId));
+}
+
 /** Everything one command writes, atomically. */
 export interface InstanceCommit {
   instance: InstanceRecord;
@@ -409,6 +454,17 @@ export interface Store extends IdentityStore {
   countInstances(query: InstanceQuery): Promise<number>;
   /** Deletes instances with their tasks, subscriptions, timers, history (cascade of a deployment delete, retention). */
   purgeInstances(ids: string[]): Promise<void>;
+  /**
+   * Erasure of ended instances (KIM-PROCESSES.md §6, src/kim/deletion.ts): removes, for each id, the
+   * instance record, its task rows, subscriptions, timers/jobs, activity, task and variable history,
+   * and the pending follow-ups it recorded or that name it (`parentId`/`childId`). Audit entries and
+   * consents are not touched. Refuses with `Conflict` (before changing anything) if one of the ids
+   * is a running (`ACTIVE`) instance. Unknown ids are reported in `missing`, so a repeat is a no-op.
+   * SQLite: one transaction for the whole call. MongoDB (no transactions): each instance is marked,
+   * then its dependents are deleted, the instance document last; a crash midway leaves the marked
+   * instance document, and a repeat of the call (or the adapter's sweeper) finishes the job.
+   */
+  purgeEndedInstances(ids: string[]): Promise<PurgeResult>;
 
   // Projections.
   getTask(id: string): Promise<TaskRecord | undefined>;

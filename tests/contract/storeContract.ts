@@ -9,6 +9,7 @@ import { deploymentSuite } from './deploymentSuite.ts';
 import { historySuite } from './historySuite.ts';
 import { instanceSuite } from './instanceSuite.ts';
 import { jobSuite } from './jobSuite.ts';
+import { purgeSuite } from './purgeSuite.ts';
 import { taskQuerySuite } from './taskQuerySuite.ts';
 import type { StoreContext } from './builders.ts';
 
@@ -38,5 +39,6 @@ export function describeStore(name: string, makeStore: () => Promise<Store>): vo
     historySuite(ctx);
     jobSuite(ctx);
     accessSuite(ctx);
+    purgeSuite(ctx);
   });
 }

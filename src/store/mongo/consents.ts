@@ -99,4 +99,8 @@ export class MongoConsents implements ConsentStore {
     if (!record) throw new NotFound(`Consent '${id.slice(0, 80)}' does not exist`);
     return record;
   }
+
+  async deleteConsentsOfCase(caseId: string): Promise<number> {
+    return (await this.consents.deleteMany({ caseId: { $eq: caseId } })).deletedCount;
+  }
 }

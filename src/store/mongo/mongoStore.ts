@@ -21,7 +21,7 @@ import type {
   ActivityHistoryQuery, ActivityHistoryRecord, DefinitionQuery, DefinitionRecord, DeploymentQuery, DeploymentRecord,
   FollowUpRecord, InstanceCommit, InstanceQuery, InstanceRecord, JobQuery, ResourceRecord, Store, SubscriptionQuery,
   SubscriptionRecord, TaskHistoryQuery, TaskHistoryRecord, TaskQuery, TaskRecord, TimerRecord, VariableHistoryQuery,
-  VariableHistoryRecord,
+  VariableHistoryRecord, PurgeResult,
 } from '../store.ts';
 import { commitInstance, type CommitFaults } from './commit.ts';
 import { Deployments } from './deployments.ts';
@@ -35,6 +35,7 @@ import { MongoAudit } from './audit.ts';
 import type { ConsentStore } from '../../kim/consentStore.ts';
 import type { AuditStore } from '../../kim/auditStore.ts';
 import { OutboxApplier } from './outbox.ts';
+import { Purger, type PurgeFaults } from './purge.ts';
 import * as q from './queries.ts';
 import { Schedules } from './schedules.ts';
 import { ensureIndexes, openCollections, type Collections } from './schema.ts';
@@ -52,8 +53,8 @@ export interface MongoStoreOptions {
    * whichever process sweeps first. Off by default; `init()` always sweeps once.
    */
   sweepIntervalMs?: number;
-  /** Test hooks that simulate a crash at a point of the commit protocol. */
-  faults?: CommitFaults;
+  /** Test hooks that simulate a crash at a point of the commit or purge protocol. */
+  faults?: CommitFaults & PurgeFaults;
 }
 
 const DEFAULT_DB = 'kim_engine';
@@ -75,6 +76,7 @@ interface Open {
   inbox: MongoInbox;
   consents: MongoConsents;
   audit: MongoAudit;
+  purger: Purger;
 }
 
 export class MongoStore implements Store {
@@ -106,7 +108,7 @@ export class MongoStore implements Store {
         await audit.init();
         return {
           client, c, outbox: new OutboxApplier(c, this.log), deployments: new Deployments(c), schedules: new Schedules(c),
-          identity: new MongoIdentity(c), inbox, consents, audit,
+          identity: new MongoIdentity(c), inbox, consents, audit, purger: new Purger(c, this.options.faults ?? {}, this.log),
         };
       } catch (err) {
         await client.close().catch(() => undefined);
@@ -163,11 +165,19 @@ export class MongoStore implements Store {
   /**
    * The crash sweeper: applies every outbox an interrupted commit left (instances, and schedule
    * replacements); returns how many. Safe to run at any time, from any process. `olderThanMs`
-   * leaves instance outboxes younger than that (commits still in flight) alone.
+   * leaves instance outboxes younger than that (commits still in flight) alone. It also finishes
+   * purges a crash interrupted (purge.ts; not counted in the result).
    */
   async sweepOutboxes(options: { olderThanMs?: number } = {}): Promise<number> {
     const olderThan = options.olderThanMs === undefined ? undefined : systemClock.now() - options.olderThanMs;
-    return (await this.o.outbox.sweep(olderThan)) + (await this.o.schedules.sweep());
+    const applied = (await this.o.outbox.sweep(olderThan)) + (await this.o.schedules.sweep());
+    await this.o.purger.finishInterrupted(olderThan);
+    return applied;
+  }
+
+  /** Test hook: another store on the same database whose protocol steps run `faults` (a simulated crash). */
+  withFaults(faults: CommitFaults & PurgeFaults): MongoStore {
+    return new MongoStore({ ...this.options, faults, sweepIntervalMs: undefined });
   }
 
   // Deployments and definitions (deployments.ts).
@@ -223,6 +233,11 @@ export class MongoStore implements Store {
     for (const coll of ['tasks', 'subscriptions', 'timers', 'activityHistory', 'taskHistory', 'variableHistory'] as const) {
       await this.c[coll].deleteMany(of);
     }
+  }
+
+  /** Without transactions: mark, dependents, instance documents last (purge.ts says what a crash leaves). */
+  async purgeEndedInstances(ids: string[]): Promise<PurgeResult> {
+    return this.o.purger.purge(ids);
   }
 
   // Projections.

@@ -80,6 +80,7 @@ const INDEXES: Partial<Record<keyof Collections, IndexDef[]>> = {
     { name: 'by_super', key: { superInstanceId: 1 } },
     { name: 'by_outbox', key: { hasOutbox: 1 } },
     { name: 'by_organisation', key: { organisation: 1, startTime: 1 } },
+    { name: 'by_purging', key: { purging: 1 } },
   ],
   tasks: [
     { name: 'by_assignee', key: { assignee: 1, created: 1 } },

@@ -110,4 +110,8 @@ CREATE INDEX IF NOT EXISTS consents_case ON consents(case_id, granted_at, id);
     if (!record) throw new NotFound(`Consent '${id.slice(0, 80)}' does not exist`);
     return record;
   }
+
+  async deleteConsentsOfCase(caseId: string): Promise<number> {
+    return this.stmt('DELETE FROM consents WHERE case_id = ?').run(caseId).changes;
+  }
 }

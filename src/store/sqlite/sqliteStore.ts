@@ -12,8 +12,9 @@ import type {
   ActivityHistoryQuery, ActivityHistoryRecord, JobQuery, DefinitionQuery, DefinitionRecord, DeploymentQuery,
   DeploymentRecord, FollowUpRecord, InstanceCommit, InstanceQuery, InstanceRecord, ResourceRecord, Store,
   SubscriptionQuery, SubscriptionRecord, TaskHistoryQuery, TaskHistoryRecord, TaskQuery, TaskRecord,
-  TimerRecord, VariableHistoryQuery, VariableHistoryRecord,
+  TimerRecord, VariableHistoryQuery, VariableHistoryRecord, PurgeResult,
 } from '../store.ts';
+import { emptyPurgeResult, followUpConcerns } from '../store.ts';
 import { checkCommit, writeCommit } from './commit.ts';
 import { SqliteIdentity } from './identity.ts';
 import { SqliteInbox } from './inbox.ts';
@@ -27,6 +28,9 @@ import * as rows from './rows.ts';
 import { migrate } from './schema.ts';
 
 type Row = Record<string, unknown>;
+
+/** Timer-start schedules are owned by `schedule:<key>` (src/engine/schedules.ts), never by an instance. */
+const isScheduleOwnerId = (id: string) => id.startsWith('schedule:');
 
 export interface SqliteStoreOptions {
   /** Database file path, or `':memory:'`. */
@@ -241,6 +245,51 @@ export class SqliteStore implements Store {
         this.prepare(`DELETE FROM ${table} WHERE ${of}`).run(list);
       }
       this.prepare('DELETE FROM instances WHERE id IN (SELECT value FROM json_each(?))').run(list);
+    });
+  }
+
+  /**
+   * One IMMEDIATE transaction for the whole call: the state check and every delete land together or
+   * not at all. `schedule:<key>` owners are not instances and are reported missing, never touched.
+   */
+  async purgeEndedInstances(ids: string[]): Promise<PurgeResult> {
+    const result = emptyPurgeResult();
+    const wanted = [...new Set(ids.map(String))];
+    const targets = wanted.filter((id) => !isScheduleOwnerId(id));
+    if (targets.length === 0) {
+      result.missing = wanted;
+      return result;
+    }
+    const list = JSON.stringify(targets);
+    const set = new Set(targets);
+    const of = 'instance_id IN (SELECT value FROM json_each(?))';
+    return this.transaction(() => {
+      const found = this.all('SELECT id, state FROM instances WHERE id IN (SELECT value FROM json_each(?))', [list]);
+      const running = found.filter((r) => r.state === 'ACTIVE').map((r) => String(r.id));
+      if (running.length > 0) {
+        throw new Conflict(`Process instance(s) ${running.join(', ')} still running: only ended instances can be purged`, { runningInstanceIds: running });
+      }
+      const present = new Set(found.map((r) => String(r.id)));
+      result.purged = targets.filter((id) => present.has(id));
+      result.missing = wanted.filter((id) => !present.has(id));
+      result.removedTimers = this.all(`SELECT * FROM timers WHERE ${of} ORDER BY due_at, id`, [list]).map(rows.timerFromRow);
+      this.prepare(`DELETE FROM task_candidates WHERE task_id IN (SELECT id FROM tasks WHERE ${of})`).run(list);
+      const del = (table: string) => this.prepare(`DELETE FROM ${table} WHERE ${of}`).run(list).changes;
+      const c = result.counts;
+      c.tasks = del('tasks');
+      c.subscriptions = del('subscriptions');
+      c.timers = del('timers');
+      c.activityHistory = del('activity_history');
+      c.taskHistory = del('task_history');
+      c.variableHistory = del('variable_history');
+      const pending = this.all('SELECT id, type, payload_json FROM follow_ups', []);
+      const remove = this.prepare('DELETE FROM follow_ups WHERE id = ?');
+      for (const f of pending) {
+        const payload = JSON.parse(String(f.payload_json)) as Record<string, unknown>;
+        if (followUpConcerns({ id: String(f.id), type: String(f.type), payload }, set)) c.followUps += remove.run(f.id).changes;
+      }
+      c.instances = this.prepare('DELETE FROM instances WHERE id IN (SELECT value FROM json_each(?))').run(list).changes;
+      return result;
     });
   }
 
