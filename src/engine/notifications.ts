@@ -3,12 +3,17 @@
  * (`task.assigned`), and the `benachrichtigen` handler lets a diagram send a deadline or
  * escalation notification to a candidate group (its variables name what; the templates decide
  * what the recipient sees).
+ *
+ * Each event names its case in `caseReference` (a pseudonymous key, no personal data): the inbox
+ * records it, so that deleting the case (src/kim/deletion.ts) removes the notifications too.
  */
 import type { Clock } from '../clock.ts';
 import { notificationEvent, resolveRecipients, type EscalationLevel, type Notifier } from '../notifications/index.ts';
 import type { InstanceRecord, Store } from '../store/store.ts';
 import type { HandlerRegistry } from './handlers.ts';
 import { stableId } from './ids.ts';
+
+const text = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? v : null);
 
 /** After a commit: notify the new assignees of tasks. Errors are logged, never fail the command. */
 export function notifyAssignments(notifier: Notifier, store: Store, log: (l: string) => void) {
@@ -21,6 +26,8 @@ export function notifyAssignments(notifier: Notifier, store: Store, log: (l: str
         taskName: task.name ?? task.taskDefinitionKey,
         processName: task.definitionKey,
         dueDate: task.due,
+        // Not rendered (the task template does not show it): only so that case deletion finds the entry.
+        caseReference: task.businessKey ?? null,
       });
       void resolveRecipients(store, { users: [task.assignee] })
         .then((recipients) => notifier.notify(event, recipients))
@@ -31,10 +38,11 @@ export function notifyAssignments(notifier: Notifier, store: Store, log: (l: str
 
 /**
  * The `benachrichtigen` handler (camunda:topic="benachrichtigen"): variables `notifyGroup`,
- * `notifyWhat`, optional `escalationLevel`, `dueDate`, `caseReference`.
+ * `notifyWhat`, optional `escalationLevel`, `dueDate`, `caseReference` (default: the variable
+ * `caseId`, else the instance's business key, as the escalation handlers do).
  */
 export function registerNotificationHandler(handlers: HandlerRegistry, notifier: Notifier, store: Store, clock: Clock): void {
-  handlers.register('benachrichtigen', async ({ variables, instanceId }) => {
+  handlers.register('benachrichtigen', async ({ variables, instanceId, businessKey }) => {
     const group = String(variables.notifyGroup ?? '');
     if (!group) throw new Error('benachrichtigen needs the variable notifyGroup');
     const level = Math.min(4, Math.max(0, Number(variables.escalationLevel ?? 0))) as EscalationLevel;
@@ -44,7 +52,7 @@ export function registerNotificationHandler(handlers: HandlerRegistry, notifier:
       what,
       dueDate: due,
       escalationLevel: level,
-      caseReference: typeof variables.caseReference === 'string' ? variables.caseReference : null,
+      caseReference: text(variables.caseReference) ?? text(variables.caseId) ?? businessKey ?? null,
     });
     await notifier.notify(event, await resolveRecipients(store, { groups: [group] }));
     return {};

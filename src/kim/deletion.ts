@@ -13,7 +13,11 @@
  *   timers/jobs, activity/task/variable history and pending follow-ups; the scheduler drops the jobs
  *   of whatever timers were still stored (`Scheduler.sync` with them as `removed`, the same path a
  *   commit uses, so no BullMQ job survives); the case's consents go once no instance with that key
- *   is left. Audit entries stay (their details are flat facts, no personal data) and one more is
+ *   is left; the notifications about the case go too — every user's in-app entries and the e-mail
+ *   dead letters whose case (`caseReference` of the event) is one of the case's keys (business keys,
+ *   `caseId` variables, the id asked for) or instance ids (an escalation without a case names its
+ *   instance) — before the instances, so a run that fails midway still finds the case to repeat.
+ *   (Sent e-mails' completed BullMQ jobs keep ids only, src/notifications/emailQueue.ts.) Audit entries stay (their details are flat facts, no personal data) and one more is
  *   added: `DELETED` (who, case, purpose `RETENTION` | `CONSENT_WITHDRAWN` | the given reason,
  *   details: counts only).
  * - **The daily sweep** (`DeletionSweep`) runs `deleteDueCases` once per calendar day (Europe/Berlin).
@@ -61,7 +65,7 @@ export interface CaseDeletionResult {
   caseId: string;
   reason: string;
   instanceIds: string[];
-  counts: PurgeResult['counts'] & { consents: number };
+  counts: PurgeResult['counts'] & { consents: number; notifications: number; deadLetters: number };
 }
 
 export interface SweepOutcome {
@@ -252,23 +256,35 @@ export class CaseDeletion {
       throw new Conflict(`Case '${caseId.slice(0, 80)}' still has running process instances: it can be deleted once they have ended`, { runningInstanceIds: running });
     }
     const ids = instances.map((i) => i.id).sort();
-    const purged = await this.store.purgeEndedInstances(ids);
-    await this.dropJobs(purged.removedTimers);
-
-    // Consents belong to a case id (the business key): they go once no instance with that key is left.
     const keys = new Set<string>([caseId]);
     for (const i of instances) {
       if (i.businessKey) keys.add(i.businessKey);
       const v = i.variables.caseId?.value;
       if (typeof v === 'string' && v !== '') keys.add(v);
     }
+
+    // Notifications name the case by its key (`caseReference`), or by the instance when there was
+    // none. A key that instances outside this case also carry is left alone (as with consents).
+    // They go first: once the instances are gone, a repeat of a failed run would find no case.
+    const refs = [...ids];
+    for (const key of keys) {
+      const inCase = instances.filter((i) => i.businessKey === key).length;
+      if ((await this.store.countInstances({ businessKey: key })) <= inCase) refs.push(key);
+    }
+    const notifications = await this.store.inbox.deleteByCase(refs);
+    const deadLetters = await this.store.inbox.deleteDeadLettersByCase(refs);
+
+    const purged = await this.store.purgeEndedInstances(ids);
+    await this.dropJobs(purged.removedTimers);
+
+    // Consents belong to a case id (the business key): they go once no instance with that key is left.
     let consents = 0;
     for (const key of keys) {
       if ((await this.store.countInstances({ businessKey: key })) === 0) consents += await this.store.consents.deleteConsentsOfCase(key);
     }
 
-    const counts = { ...purged.counts, consents };
-    if (purged.purged.length > 0 || consents > 0) {
+    const counts = { ...purged.counts, consents, notifications, deadLetters };
+    if (purged.purged.length > 0 || consents > 0 || notifications > 0 || deadLetters > 0) {
       await this.store.audit.appendAudit(newAuditEntry({
         type: DELETED_AUDIT_TYPE,
         at: new Date(this.clock.now()).toISOString(),

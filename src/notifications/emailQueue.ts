@@ -4,6 +4,14 @@
  *
  * - Job id = `email-` + `deadLetterId('email', eventId, userId)`: the same e-mail enqueued twice
  *   is one job (while BullMQ keeps the job: completed ones for a day by default).
+ * - Completed jobs keep only ids (KIM-PROCESSES.md §6, case deletion): the day a completed job is
+ *   kept is what makes a redelivered event a duplicate (see notifier.ts), so it is not removed at
+ *   once; but right after the send the processor replaces the job's data with `redactEmailJob` —
+ *   event id, event type, user id and case id, no address, subject or mail text — so a case purged
+ *   meanwhile does not linger in Redis with the mail (a level-3 escalation's carries name, date of
+ *   birth and file number). `keepCompletedSeconds: 0` removes completed jobs at once instead (and
+ *   gives up the deduplication after completion). Jobs still waiting or retrying keep their text
+ *   until they are sent or dead-lettered.
  * - Retries are BullMQ's: `attempts` (default 5) with exponential `backoff`.
  * - On the last attempt (`job.attemptsMade + 1 >= job.opts.attempts`, checked inside the
  *   processor before it rethrows, so the write cannot be lost between the failure and a `failed`
@@ -30,7 +38,10 @@ export interface EmailJobSettings {
   attempts?: number;
   /** First retry delay in ms, doubled each time (default 1000). */
   backoffMs?: number;
-  /** Seconds a completed job is kept, which is also how long a duplicate is recognised (default 86 400). */
+  /**
+   * Seconds a completed (already redacted, see above) job is kept, which is also how long a
+   * duplicate is recognised (default 86 400); 0 removes a completed job at once.
+   */
   keepCompletedSeconds?: number;
 }
 
@@ -40,13 +51,29 @@ export function emailJobId(payload: Pick<EmailJobPayload, 'eventId' | 'userId'>)
 }
 
 export function emailJobOptions(payload: EmailJobPayload, settings: EmailJobSettings = {}): JobsOptions {
+  const keep = Math.max(0, Math.floor(settings.keepCompletedSeconds ?? 86_400));
   return {
     jobId: emailJobId(payload),
     attempts: Math.max(1, Math.floor(settings.attempts ?? 5)),
     backoff: { type: 'exponential', delay: settings.backoffMs ?? 1000 },
-    removeOnComplete: { age: settings.keepCompletedSeconds ?? 86_400 },
+    // Kept for the deduplication window only, and by then with ids alone (`redactEmailJob`): no mail text.
+    removeOnComplete: keep === 0 ? true : { age: keep },
+    // The dead letter keeps the payload; personal data is not kept twice.
     removeOnFail: true,
   };
+}
+
+/**
+ * What a completed e-mail job keeps: the ids (event, user, case), no address, subject or text.
+ * The processor writes it over the job's data right after the send (see the top of this file).
+ */
+export function redactEmailJob(p: EmailJobPayload): EmailJobPayload {
+  return { eventId: p.eventId, event: p.event, userId: p.userId, to: '', subject: '', text: '', ...(p.caseId ? { caseId: p.caseId } : {}) };
+}
+
+/** True for the data of a job `redactEmailJob` has emptied (sent already: never sent again). */
+export function isRedactedEmailJob(p: EmailJobPayload): boolean {
+  return p.to === '' && p.text === '';
 }
 
 /** Adds the e-mail job (a no-op if a job with its id exists). Returns the job id. */
@@ -63,15 +90,20 @@ export function isLastAttempt(job: Pick<Job, 'attemptsMade' | 'opts'>): boolean 
 
 export interface EmailProcessorOptions {
   clock?: Clock;
+  log?: (line: string) => void;
 }
 
 /** The worker's processor: sends the e-mail; on the last failed attempt writes the dead letter. */
 export function emailProcessor(mailer: Mailer, inbox: InboxStore, options: EmailProcessorOptions = {}) {
   const clock = options.clock ?? systemClock;
+  const log = options.log ?? ((line: string) => console.error(line));
   return async function processEmail(job: Job<EmailJobPayload>): Promise<SendResult> {
     const p = job.data;
+    // A completed job run again (e.g. retried by hand): it was sent, and its text is gone.
+    if (isRedactedEmailJob(p)) return { messageId: '', accepted: [], rejected: [] };
+    let sent: SendResult;
     try {
-      return await mailer.send({
+      sent = await mailer.send({
         to: p.to,
         subject: p.subject,
         text: p.text,
@@ -89,12 +121,21 @@ export function emailProcessor(mailer: Mailer, inbox: InboxStore, options: Email
           error,
           attempts: job.attemptsMade + 1,
           createdAt: isoNow(clock),
+          caseId: p.caseId ?? null,
           payload: p,
         });
       }
       if (permanent) throw new UnrecoverableError(error);
       throw err;
     }
+    // Sent: the completed job keeps ids only. A failure here must not fail the job (it would be
+    // sent again); the text then stays until the job is removed (`keepCompletedSeconds`).
+    try {
+      await job.updateData(redactEmailJob(p));
+    } catch (err) {
+      log(`[notifications] e-mail job ${job.id}: removing the mail text from the completed job failed: ${(err as Error).message}`);
+    }
+    return sent;
   };
 }
 
@@ -104,7 +145,6 @@ export interface EmailWorkerOptions extends EmailProcessorOptions {
   prefix?: string;
   /** E-mails sent at once (default 4). */
   concurrency?: number;
-  log?: (line: string) => void;
 }
 
 /** A worker on the notification queue running `emailProcessor`. Close it with `worker.close()`. */

@@ -18,6 +18,11 @@ export interface TaskAssignedPayload {
   processName: string;
   /** ISO date or date-time, or null/absent when the task has no due date. */
   dueDate?: string | null;
+  /**
+   * The task's case (its business key), if it has one: pseudonymous, not rendered by the template;
+   * the inbox entry records it so that case deletion finds it.
+   */
+  caseReference?: string | null;
 }
 
 export interface DeadlineReachedPayload {
@@ -79,6 +84,15 @@ export function isNotificationEventType(v: unknown): v is NotificationEventType 
 /** Builds an event with the payload checked against its type. */
 export function notificationEvent<T extends NotificationEventType>(type: T, id: string, payload: NotificationPayloads[T]): NotificationEvent<T> {
   return { id, type, payload };
+}
+
+/**
+ * The case an event is about, as the inbox records it (`NotificationRecord.caseId`): the payload's
+ * `caseReference` if it is a non-empty string, else null.
+ */
+export function caseReferenceOf(event: Pick<AnyNotificationEvent, 'payload'>): string | null {
+  const ref = (event.payload as { caseReference?: unknown } | null | undefined)?.caseReference;
+  return typeof ref === 'string' && ref !== '' ? ref : null;
 }
 
 /** The in-app link path of a task. */

@@ -6,6 +6,11 @@
  * Ids are deterministic (see `notificationId`, `deadLetterId`): the same event delivered twice
  * finds its entry already there, so inserts are idempotent and need no transaction.
  * Adapters never read the clock: timestamps come in with the records and calls.
+ *
+ * Case deletion (KIM-PROCESSES.md §6): every entry records the case it is about (`caseId`, the
+ * case's business key as the producer named it in the event's `caseReference`), so that
+ * `deleteByCase` / `deleteDeadLettersByCase` can remove a purged case's notifications — the ABH's
+ * level-3 notification carries the minimal data set (name, date of birth, file number).
  */
 import { createHash } from 'node:crypto';
 
@@ -21,6 +26,12 @@ export interface NotificationRecord {
   body: string;
   /** In-app link path (`/tasks/{id}`), if any. */
   link: string | null;
+  /**
+   * The case the notification is about (the event's `caseReference`: business key or `caseId`
+   * variable, e.g. `HH-2026-001`, `FALL-HH-2026-001`), null if the producer named none (and for
+   * entries written before this field existed). Case deletion removes by it.
+   */
+  caseId: string | null;
   createdAt: string;
   readAt: string | null;
 }
@@ -33,6 +44,11 @@ export interface EmailPayload {
   to: string;
   subject: string;
   text: string;
+  /**
+   * The case the e-mail is about (as `NotificationRecord.caseId`); set only when known, so that the
+   * dead letter the e-mail worker writes from a queued job can be found by case.
+   */
+  caseId?: string | null;
 }
 
 export interface DeadLetterRecord {
@@ -45,6 +61,8 @@ export interface DeadLetterRecord {
   error: string;
   attempts: number;
   createdAt: string;
+  /** The case the e-mail was about (`payload.caseId`), null if unknown: case deletion removes by it. */
+  caseId: string | null;
   payload: EmailPayload;
 }
 
@@ -74,6 +92,11 @@ export interface InboxStore {
   markAllRead(userId: string, readAt: string): Promise<number>;
   /** Removes every notification of a user (user deletion, §6 deletion). Returns how many. */
   deleteNotificationsOf(userId: string): Promise<number>;
+  /**
+   * Removes every notification (of any user) whose `caseId` is one of `caseIds` (case deletion,
+   * §6). Entries without a case id are never matched. Returns how many; idempotent.
+   */
+  deleteByCase(caseIds: string[]): Promise<number>;
 
   /**
    * Records a delivery that failed for good. A second record with the same id updates error and
@@ -86,6 +109,8 @@ export interface InboxStore {
   getDeadLetter(id: string): Promise<DeadLetterRecord | undefined>;
   /** Removes a dead letter (after it was re-sent or dismissed); a no-op if unknown. */
   deleteDeadLetter(id: string): Promise<void>;
+  /** Removes every dead letter whose `caseId` is one of `caseIds` (case deletion, §6). Returns how many. */
+  deleteDeadLettersByCase(caseIds: string[]): Promise<number>;
 }
 
 function digest(...parts: string[]): string {
@@ -102,6 +127,11 @@ export function notificationId(eventId: string, userId: string): string {
 /** Deterministic dead-letter (and e-mail job) id: one per channel, event and user. */
 export function deadLetterId(channel: 'email', eventId: string, userId: string): string {
   return digest(channel, eventId, userId);
+}
+
+/** The case ids a `deleteByCase` call matches: non-empty strings, each once. */
+export function caseIdsToMatch(caseIds: readonly string[]): string[] {
+  return [...new Set(caseIds.filter((c) => typeof c === 'string' && c !== ''))];
 }
 
 /** Page bounds as the adapters apply them: offset ≥ 0, limit ≥ 0 or unlimited. */

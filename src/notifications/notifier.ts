@@ -11,10 +11,13 @@
  * delivered twice sends one e-mail per user (a crash between the inbox write and the send loses
  * that e-mail). Queued, every delivery enqueues and the deterministic job id deduplicates, so a
  * redelivery repairs a lost enqueue.
+ *
+ * Every inbox entry, e-mail payload and dead letter records the event's case (`caseReference`,
+ * see `caseReferenceOf`), so that deleting the case (src/kim/deletion.ts) removes them too.
  */
 import { isoNow, systemClock, type Clock } from '../clock.ts';
 import type { IdentityStore } from '../store/identityStore.ts';
-import type { AnyNotificationEvent } from './events.ts';
+import { caseReferenceOf, type AnyNotificationEvent } from './events.ts';
 import { deadLetterId, notificationId, type EmailPayload, type InboxStore } from './inboxStore.ts';
 import { isPermanentMailError, mailErrorText, type Mailer } from './mailer.ts';
 import { renderNotification } from './templates.ts';
@@ -142,6 +145,7 @@ export class Notifier {
     const forInbox = renderNotification(event);
     const forMail = this.options.linkBaseUrl ? renderNotification(event, { linkBaseUrl: this.options.linkBaseUrl }) : forInbox;
     const createdAt = isoNow(this.clock);
+    const caseId = caseReferenceOf(event);
 
     const byUser = new Map<string, Recipient>();
     for (const r of recipients) if (r.userId && !byUser.has(r.userId)) byUser.set(r.userId, r);
@@ -158,6 +162,7 @@ export class Notifier {
         subject: forInbox.subject,
         body: forInbox.body,
         link: forInbox.link,
+        caseId,
         createdAt,
         readAt: null,
       });
@@ -171,7 +176,11 @@ export class Notifier {
       else if (!created && !this.options.dispatchEmail) mails.push(Promise.resolve({ userId: r.userId, to, status: 'duplicate', attempts: 0 }));
       else if (!this.options.mailer && !this.options.dispatchEmail) mails.push(Promise.resolve({ userId: r.userId, to, status: 'disabled', attempts: 0 }));
       else {
-        const payload: EmailPayload = { eventId: event.id, event: event.type, userId: r.userId, to, subject: forMail.subject, text: forMail.body };
+        const payload: EmailPayload = {
+          eventId: event.id, event: event.type, userId: r.userId, to, subject: forMail.subject, text: forMail.body,
+          // Only when known: a payload without a case stays as it was (queued jobs, dead letters).
+          ...(caseId ? { caseId } : {}),
+        };
         mails.push(this.deliver(payload, id));
       }
     }
@@ -210,6 +219,7 @@ export class Notifier {
       error,
       attempts,
       createdAt: isoNow(this.clock),
+      caseId: payload.caseId ?? null,
       payload,
     });
   }

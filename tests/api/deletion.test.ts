@@ -10,8 +10,12 @@ import { startKimService, tasksByBusinessKey, vars, work, type KimService } from
 import { requireService, uniqueName } from '../helpers/requireService.ts';
 import { ManualClock } from '../../src/clock.ts';
 import { CaseDeletion } from '../../src/kim/deletion.ts';
-import { BullmqScheduler, timerJobId } from '../../src/scheduler/bullmq.ts';
+import { Queue } from 'bullmq';
+import { createEmailWorker, enqueueEmail, NOTIFICATION_QUEUE } from '../../src/notifications/emailQueue.ts';
+import type { Mailer } from '../../src/notifications/mailer.ts';
+import { BullmqScheduler, parseRedisUrl, timerJobId } from '../../src/scheduler/bullmq.ts';
 import type { TimerChange } from '../../src/scheduler/scheduler.ts';
+import { deadLetterId, notificationId, type NotificationRecord } from '../../src/notifications/inboxStore.ts';
 import { SqliteStore } from '../../src/store/sqlite/sqliteStore.ts';
 import type { InstanceRecord, Store, TimerRecord } from '../../src/store/store.ts';
 
@@ -37,6 +41,21 @@ const CHILD = bpmn('loesch-kind', `
     <bpmn:endEvent id="e"><bpmn:incoming>g2</bpmn:incoming></bpmn:endEvent>
     <bpmn:sequenceFlow id="g1" sourceRef="s" targetRef="kindAufgabe" />
     <bpmn:sequenceFlow id="g2" sourceRef="kindAufgabe" targetRef="e" />`);
+
+// A case that escalates (KIM-PROCESSES.md §5): level 2 tells the KIM-Koordination, level 3 the ABH with
+// the minimal data set (name, date of birth, file number); then a task assigned to the case manager.
+const ESCALATING = bpmn('loesch-eskalation', `
+    <bpmn:startEvent id="start"><bpmn:outgoing>e1</bpmn:outgoing></bpmn:startEvent>
+    <bpmn:userTask id="vorbereiten" name="Vorbereiten" camunda:candidateGroups="cm-ki"><bpmn:incoming>e1</bpmn:incoming><bpmn:outgoing>e2</bpmn:outgoing></bpmn:userTask>
+    <bpmn:serviceTask id="stufe2" name="Frist überschritten" camunda:type="external" camunda:topic="eskalationStufe2"><bpmn:incoming>e2</bpmn:incoming><bpmn:outgoing>e3</bpmn:outgoing></bpmn:serviceTask>
+    <bpmn:serviceTask id="anAbh" name="Frist gefährdet: Eskalation an die ABH" camunda:type="external" camunda:topic="eskalationAbh"><bpmn:incoming>e3</bpmn:incoming><bpmn:outgoing>e4</bpmn:outgoing></bpmn:serviceTask>
+    <bpmn:userTask id="nachbereiten" name="Nachbereiten" camunda:assignee="demo-cm-ki"><bpmn:incoming>e4</bpmn:incoming><bpmn:outgoing>e5</bpmn:outgoing></bpmn:userTask>
+    <bpmn:endEvent id="ende"><bpmn:incoming>e5</bpmn:incoming></bpmn:endEvent>
+    <bpmn:sequenceFlow id="e1" sourceRef="start" targetRef="vorbereiten" />
+    <bpmn:sequenceFlow id="e2" sourceRef="vorbereiten" targetRef="stufe2" />
+    <bpmn:sequenceFlow id="e3" sourceRef="stufe2" targetRef="anAbh" />
+    <bpmn:sequenceFlow id="e4" sourceRef="anAbh" targetRef="nachbereiten" />
+    <bpmn:sequenceFlow id="e5" sourceRef="nachbereiten" targetRef="ende" />`);
 
 /**
  * The rows a query by instance id answers: none, also when the route answers 404 for an instance id
@@ -74,7 +93,7 @@ describe(`api: deletion of case data (§6), ${profile}`, function () {
     const passwords = new Map(t.service.createdUsers.map((u) => [u.id, u.password]));
     as = (user) => t.api.as(user, passwords.get(user)!);
     expect((await t.api('POST', '/api/clock', { now: '2026-03-02T08:00:00Z' })).status).to.equal(200);
-    expect((await deploy(t.api, { 'case.bpmn': CASE, 'child.bpmn': CHILD })).status).to.equal(200);
+    expect((await deploy(t.api, { 'case.bpmn': CASE, 'child.bpmn': CHILD, 'eskalation.bpmn': ESCALATING })).status).to.equal(200);
   });
   after(async () => {
     await t?.close();
@@ -235,6 +254,84 @@ describe(`api: deletion of case data (§6), ${profile}`, function () {
     expect(r.status, JSON.stringify(r.body)).to.equal(200);
     expect((await audit(caseId)).find((e) => e.type === 'DELETED')).to.include({ userId: 'admin', purpose: 'LOESCHVERLANGEN_ART17' });
   });
+
+  describe('notifications of the case', () => {
+    type Note = { id: string; event: string; subject: string; body: string; link: string | null };
+    const inboxOf = async (user: string): Promise<Note[]> => {
+      const r = await as(user)('GET', '/api/notifications?maxResults=500');
+      expect(r.status, JSON.stringify(r.body)).to.equal(200);
+      return r.body.items;
+    };
+    /** Starts the escalating case and runs it to its end: levels 2 and 3 notified, the case manager's task assigned and done. */
+    const escalatedCase = async (caseId: string): Promise<string> => {
+      const r = await as('demo-cm-ki')('POST', '/engine-rest/process-definition/key/loesch-eskalation/start', {
+        businessKey: caseId, variables: vars({ caseId, givenName: 'Olena', familyName: 'Beispiel', dateOfBirth: '1988-04-02', abhAktenzeichen: 'ABH-2025-7781' }),
+      });
+      expect(r.status, JSON.stringify(r.body)).to.equal(200);
+      const id = r.body.id as string;
+      await consent(caseId); // recipient abh, scope DEADLINE_ESCALATION: level 3 may go to the ABH
+      await complete(id, 'vorbereiten');
+      let tasks: Array<{ id: string; taskDefinitionKey: string }> = [];
+      for (let i = 0; i < 200 && !tasks.some((x) => x.taskDefinitionKey === 'nachbereiten'); i++) {
+        await t.service.scheduler.runDue();
+        tasks = (await t.api('GET', `/engine-rest/task?processInstanceId=${id}`)).body;
+        if (!tasks.some((x) => x.taskDefinitionKey === 'nachbereiten')) await new Promise((res) => setTimeout(res, 50));
+      }
+      expect(tasks.map((x) => x.taskDefinitionKey)).to.deep.equal(['nachbereiten']);
+      // The assignment notification is written after the commit: wait for it.
+      for (let i = 0; i < 100 && !(await inboxOf('demo-cm-ki')).some((n) => n.link === `/tasks/${encodeURIComponent(tasks[0]!.id)}`); i++) {
+        await new Promise((res) => setTimeout(res, 50));
+      }
+      await complete(id, 'nachbereiten');
+      expect((await t.api('GET', `/engine-rest/history/process-instance/${id}`)).body.state).to.equal('COMPLETED');
+      return id;
+    };
+
+    it('the case\'s notifications (escalation levels 2 and 3 with the minimal data set, task assignment) go with it and are counted in DELETED', async () => {
+      const caseId = 'FALL-DEL-5';
+      const other = 'FALL-DEL-6';
+      const id = await escalatedCase(caseId);
+      const otherId = await escalatedCase(other);
+
+      // Before: the KIM-Koordination (level 2), the ABH (level 3: name, date of birth, file number) and the case manager (task) were told.
+      const ofCase = (notes: Note[], key: string) => notes.filter((n) => n.subject.includes(key) || n.body.includes(key));
+      const koordination = await inboxOf('demo-kim-koordination');
+      const abh = await inboxOf('demo-abh');
+      expect(ofCase(koordination, caseId).map((n) => n.subject)).to.deep.equal(['Eskalation Stufe 2: Fall FALL-DEL-5']);
+      expect(ofCase(abh, caseId).map((n) => n.subject)).to.deep.equal(['Eskalation Stufe 3 an die Ausländerbehörde: Fall FALL-DEL-5']);
+      expect(ofCase(abh, caseId)[0]!.body).to.contain('Olena Beispiel').and.to.contain('ABH-2025-7781');
+      const assignedTask = (await t.api('GET', `/engine-rest/history/task?processInstanceId=${id}&taskDefinitionKey=nachbereiten`)).body[0].id as string;
+      const assignments = (await inboxOf('demo-cm-ki')).filter((n) => n.link === `/tasks/${encodeURIComponent(assignedTask)}`);
+      expect(assignments.map((n) => n.event)).to.deep.equal(['task.assigned']);
+      const before = {
+        'demo-kim-koordination': koordination.length, 'demo-abh': abh.length, 'demo-cm-ki': (await inboxOf('demo-cm-ki')).length,
+      };
+
+      const r = await as('demo-kim-koordination')('POST', `/api/cases/${caseId}/delete`, { reason: 'CONSENT_WITHDRAWN' });
+      expect(r.status, JSON.stringify(r.body)).to.equal(200);
+      expect(r.body.counts).to.include({ instances: 1, consents: 1, notifications: 3, deadLetters: 0 });
+      await expectGone([id], caseId);
+
+      // After: none of them lists the case's notifications any more; the other case's stay.
+      const after = {
+        'demo-kim-koordination': await inboxOf('demo-kim-koordination'), 'demo-abh': await inboxOf('demo-abh'), 'demo-cm-ki': await inboxOf('demo-cm-ki'),
+      };
+      for (const [user, notes] of Object.entries(after)) {
+        expect(ofCase(notes, caseId), user).to.deep.equal([]);
+        expect(notes.length, user).to.equal(before[user as keyof typeof before] - 1);
+      }
+      expect(after['demo-cm-ki'].filter((n) => n.link === `/tasks/${encodeURIComponent(assignedTask)}`)).to.deep.equal([]);
+      expect(JSON.stringify(after['demo-abh'])).to.not.contain('FALL-DEL-5');
+      expect(ofCase(after['demo-abh'], other)).to.have.length(1);
+      expect(ofCase(after['demo-kim-koordination'], other)).to.have.length(1);
+      expect((await t.api('GET', `/engine-rest/history/process-instance/${otherId}`)).status).to.equal(200);
+
+      const deleted = (await audit(caseId)).filter((e) => e.type === 'DELETED');
+      expect(deleted).to.have.length(1);
+      expect(deleted[0]!.details).to.include({ instances: 1, consents: 1, notifications: 3, deadLetters: 0 });
+      expect(Object.values(deleted[0]!.details).every((v) => typeof v === 'number')).to.equal(true);
+    });
+  });
 });
 }
 
@@ -293,7 +390,7 @@ describe('api: deletion of a real kim-case-lifecycle case (processes/)', () => {
   });
 });
 
-describe('deletion: scheduler entries of purged instances (queues)', () => {
+describe('deletion: scheduler entries, notifications and e-mail jobs of purged instances', () => {
   const NOW = Date.parse('2026-03-01T08:00:00Z');
   /**
    * An ended instance of case FALL-Q whose timer and service-task job rows were left behind (the sync of
@@ -326,6 +423,98 @@ describe('deletion: scheduler entries of purged instances (queues)', () => {
       expect(changes).to.deep.equal([{ instanceId: 'inst-q', added: [], removed: [timers[1], timers[0]] }]);
       expect(await store.countJobs({})).to.equal(0);
     } finally {
+      await store.close();
+    }
+  });
+
+  it('purgeCase removes the notifications and dead letters of the case (by its keys and instance ids), not those of a key it shares', async () => {
+    const store = new SqliteStore({ file: ':memory:' });
+    await store.init();
+    try {
+      await strayTimers(store); // inst-q, case FALL-Q
+      // Its variable caseId names FALL-SHARED, a key a running instance outside this case carries too.
+      const q = (await store.getInstance('inst-q'))!;
+      await store.commitInstance({
+        instance: { ...q, version: 2, variables: { ...q.variables, caseId: { type: 'String', value: 'FALL-SHARED' } } },
+        expectedVersion: 1, activityHistory: [], taskHistory: [], variableHistory: [], followUps: [],
+      });
+      const shared: InstanceRecord = { ...q, id: 'inst-s', version: 1, businessKey: 'FALL-SHARED', state: 'ACTIVE', endTime: null, rootInstanceId: 'inst-s', timers: [] };
+      await store.commitInstance({ instance: shared, expectedVersion: 0, activityHistory: [], taskHistory: [], variableHistory: [], followUps: [] });
+
+      const note = (eventId: string, userId: string, caseId: string | null): NotificationRecord => ({
+        id: notificationId(eventId, userId), userId, event: 'escalation.raised', eventId, subject: `Eskalation ${eventId}`, body: 'Name: Amina Haddad',
+        link: null, caseId, createdAt: '2026-02-01T08:00:00.000Z', readAt: null,
+      });
+      for (const n of [note('e1', 'demo-abh', 'FALL-Q'), note('e1', 'demo-kim-koordination', 'FALL-Q'), note('e2', 'demo-kim-koordination', 'inst-q'),
+        note('e3', 'demo-kim-koordination', 'FALL-SHARED'), note('e4', 'demo-kim-koordination', 'FALL-ANDERS'), note('e5', 'demo-kim-koordination', null)]) {
+        await store.inbox.addNotification(n);
+      }
+      const payload = { eventId: 'e1', event: 'escalation.raised', userId: 'demo-abh', to: 'abh@herne.example', subject: 'Eskalation', text: 'Name: Amina Haddad', caseId: 'FALL-Q' };
+      await store.inbox.addDeadLetter({
+        id: deadLetterId('email', 'e1', 'demo-abh'), channel: 'email', recipient: payload.to, subject: payload.subject, error: '550', attempts: 1,
+        createdAt: '2026-02-01T08:00:00.000Z', caseId: 'FALL-Q', payload,
+      });
+
+      const result = await new CaseDeletion({ store, clock: new ManualClock(NOW) }).purgeCase('FALL-Q', 'CONSENT_WITHDRAWN');
+      expect(result.instanceIds).to.deep.equal(['inst-q']);
+      expect(result.counts).to.include({ instances: 1, notifications: 3, deadLetters: 1 });
+      expect((await store.inbox.listNotifications('demo-kim-koordination')).map((n) => n.eventId).sort()).to.deep.equal(['e3', 'e4', 'e5']);
+      expect(await store.inbox.countNotifications('demo-abh')).to.equal(0);
+      expect(await store.inbox.countDeadLetters()).to.equal(0);
+      const [entry] = await store.audit.findAudit({ caseId: 'FALL-Q', type: 'DELETED' });
+      expect(entry!.details).to.include({ instances: 1, notifications: 3, deadLetters: 1 });
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('BullMQ e-mail jobs: a sent one keeps ids only (no address, subject or text) and still deduplicates; a dead letter names the case', async function () {
+    const redisUrl = requireService(this, 'REDIS_URL');
+    const store = new SqliteStore({ file: ':memory:' });
+    await store.init();
+    const connection = parseRedisUrl(redisUrl);
+    const prefix = uniqueName('kimdelmail');
+    const queue = new Queue(NOTIFICATION_QUEUE, { connection, prefix });
+    const sent: string[] = [];
+    const mailer: Mailer = {
+      dryRun: false,
+      async send(m) {
+        if (m.to.startsWith('weg')) throw Object.assign(new Error('Empfaenger unbekannt'), { responseCode: 550 });
+        sent.push(m.text);
+        return { messageId: m.messageId ?? '', accepted: [m.to], rejected: [] };
+      },
+      verify: async () => undefined,
+      close: () => undefined,
+    };
+    const worker = createEmailWorker(mailer, store.inbox, { connection: { ...connection, maxRetriesPerRequest: null }, prefix, clock: new ManualClock(NOW), log: () => {} });
+    const until = async (what: string, check: () => Promise<boolean>) => {
+      for (let i = 0; !(await check()); i++) {
+        if (i > 300) throw new Error(`timed out waiting for ${what}`);
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    };
+    try {
+      const p = { eventId: 'esc-3', event: 'escalation.raised', userId: 'demo-abh', to: 'abh@herne.example', subject: 'Eskalation Stufe 3: Fall FALL-Q', text: 'Name: Amina Haddad', caseId: 'FALL-Q' };
+      const jobId = await enqueueEmail(queue, p);
+      await until('completion', async () => (await queue.getJob(jobId))?.finishedOn !== undefined);
+      expect(sent).to.deep.equal(['Name: Amina Haddad']);
+      const job = await queue.getJob(jobId);
+      expect(job!.data).to.deep.equal({ eventId: 'esc-3', event: 'escalation.raised', userId: 'demo-abh', to: '', subject: '', text: '', caseId: 'FALL-Q' });
+      expect(JSON.stringify(job!.data)).to.not.contain('Haddad');
+      // The completed job still makes a redelivery a duplicate: nothing is sent again.
+      await enqueueEmail(queue, p);
+      await new Promise((r) => setTimeout(r, 200));
+      expect(sent).to.have.length(1);
+
+      const refused = { ...p, eventId: 'esc-4', to: 'weg@herne.example' };
+      await enqueueEmail(queue, refused);
+      await until('dead letter', async () => (await store.inbox.countDeadLetters()) === 1);
+      expect((await store.inbox.listDeadLetters())[0]).to.deep.include({ caseId: 'FALL-Q', payload: refused });
+      expect(await store.inbox.deleteDeadLettersByCase(['FALL-Q'])).to.equal(1);
+    } finally {
+      await worker.close();
+      await queue.obliterate({ force: true });
+      await queue.close();
       await store.close();
     }
   });

@@ -2,6 +2,7 @@ import type { Collection, Db } from 'mongodb';
 import { NotFound } from '../../errors.ts';
 import { isDuplicateKey } from './errors.ts';
 import {
+  caseIdsToMatch,
   pageBounds,
   type DeadLetterQuery,
   type DeadLetterRecord,
@@ -16,6 +17,9 @@ import {
  * `notifications` and `notification_dead_letters`, keyed by the deterministic ids of the port
  * (`_id`), so a redelivered event is a duplicate-key no-op: no transactions are needed.
  * The caller owns the client; `init()` creates the indexes (idempotent).
+ *
+ * Every document stores `caseId` (null when no case is known; documents written before the field
+ * existed lack it and read as null), indexed for case deletion (`deleteByCase`).
  */
 
 interface NotificationDoc {
@@ -26,6 +30,7 @@ interface NotificationDoc {
   subject: string;
   body: string;
   link: string | null;
+  caseId: string | null;
   createdAt: string;
   readAt: string | null;
 }
@@ -38,6 +43,7 @@ interface DeadLetterDoc {
   error: string;
   attempts: number;
   createdAt: string;
+  caseId: string | null;
   payload: EmailPayload;
 }
 
@@ -51,6 +57,7 @@ const toNotification = (d: NotificationDoc): NotificationRecord => ({
   subject: d.subject,
   body: d.body,
   link: d.link ?? null,
+  caseId: d.caseId ?? null,
   createdAt: d.createdAt,
   readAt: d.readAt ?? null,
 });
@@ -63,6 +70,7 @@ const toDeadLetter = (d: DeadLetterDoc): DeadLetterRecord => ({
   error: d.error,
   attempts: d.attempts,
   createdAt: d.createdAt,
+  caseId: d.caseId ?? null,
   payload: d.payload,
 });
 
@@ -79,6 +87,9 @@ export class MongoInbox implements InboxStore {
     await this.notifications.createIndex({ userId: 1, createdAt: -1, _id: -1 }, { name: 'user_created' });
     await this.notifications.createIndex({ userId: 1, readAt: 1 }, { name: 'user_read' });
     await this.deadLetters.createIndex({ createdAt: -1, _id: -1 }, { name: 'created' });
+    // Case deletion (src/kim/deletion.ts) removes by case.
+    await this.notifications.createIndex({ caseId: 1 }, { name: 'by_case' });
+    await this.deadLetters.createIndex({ caseId: 1 }, { name: 'by_case' });
   }
 
   // ---- notifications -----------------------------------------------------------------------
@@ -93,6 +104,7 @@ export class MongoInbox implements InboxStore {
         subject: n.subject,
         body: n.body,
         link: n.link,
+        caseId: n.caseId ?? null,
         createdAt: n.createdAt,
         readAt: n.readAt,
       });
@@ -140,6 +152,12 @@ export class MongoInbox implements InboxStore {
     return (await this.notifications.deleteMany({ userId })).deletedCount;
   }
 
+  async deleteByCase(caseIds: string[]): Promise<number> {
+    const ids = caseIdsToMatch(caseIds);
+    if (ids.length === 0) return 0;
+    return (await this.notifications.deleteMany({ caseId: { $in: ids } })).deletedCount;
+  }
+
   // ---- dead letters ------------------------------------------------------------------------
 
   async addDeadLetter(d: DeadLetterRecord): Promise<void> {
@@ -147,8 +165,9 @@ export class MongoInbox implements InboxStore {
       this.deadLetters.updateOne(
         { _id: d.id },
         {
-          $set: { recipient: d.recipient, subject: d.subject, error: d.error, attempts: d.attempts, payload: d.payload },
-          $setOnInsert: { channel: d.channel, createdAt: d.createdAt },
+          // A known case is recorded; an unknown one does not erase the case a first record named.
+          $set: { recipient: d.recipient, subject: d.subject, error: d.error, attempts: d.attempts, payload: d.payload, ...(d.caseId ? { caseId: d.caseId } : {}) },
+          $setOnInsert: { channel: d.channel, createdAt: d.createdAt, ...(d.caseId ? {} : { caseId: null }) },
         },
         { upsert: true },
       );
@@ -180,5 +199,11 @@ export class MongoInbox implements InboxStore {
 
   async deleteDeadLetter(id: string): Promise<void> {
     await this.deadLetters.deleteOne({ _id: id });
+  }
+
+  async deleteDeadLettersByCase(caseIds: string[]): Promise<number> {
+    const ids = caseIdsToMatch(caseIds);
+    if (ids.length === 0) return 0;
+    return (await this.deadLetters.deleteMany({ caseId: { $in: ids } })).deletedCount;
   }
 }

@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import { NotFound } from '../../errors.ts';
 import {
+  caseIdsToMatch,
   pageBounds,
   type DeadLetterQuery,
   type DeadLetterRecord,
@@ -15,6 +16,9 @@ import {
  * The caller owns the connection and executes `SqliteInbox.schema` once before use (SqliteStore
  * does this in its migration; `init()` does the same for standalone use). Statements are prepared
  * lazily. Inserts are idempotent by primary key (`ON CONFLICT DO NOTHING`).
+ *
+ * `case_id` (the case a notification or dead letter is about) came with schema v3: SqliteStore's
+ * migration adds it to existing tables (rows written before hold NULL); standalone, `init()` does.
  */
 
 interface NotificationRow {
@@ -27,6 +31,7 @@ interface NotificationRow {
   link: string | null;
   created_at: string;
   read_at: string | null;
+  case_id: string | null;
 }
 
 interface DeadLetterRow {
@@ -38,6 +43,7 @@ interface DeadLetterRow {
   attempts: number;
   created_at: string;
   payload: string;
+  case_id: string | null;
 }
 
 const toNotification = (r: NotificationRow): NotificationRecord => ({
@@ -48,6 +54,7 @@ const toNotification = (r: NotificationRow): NotificationRecord => ({
   subject: r.subject,
   body: r.body,
   link: r.link,
+  caseId: r.case_id ?? null,
   createdAt: r.created_at,
   readAt: r.read_at,
 });
@@ -60,6 +67,7 @@ const toDeadLetter = (r: DeadLetterRow): DeadLetterRecord => ({
   error: r.error,
   attempts: r.attempts,
   createdAt: r.created_at,
+  caseId: r.case_id ?? null,
   payload: JSON.parse(r.payload) as EmailPayload,
 });
 
@@ -80,10 +88,12 @@ CREATE TABLE IF NOT EXISTS notifications (
   body       TEXT NOT NULL,
   link       TEXT,
   created_at TEXT NOT NULL,
-  read_at    TEXT
+  read_at    TEXT,
+  case_id    TEXT
 );
 CREATE INDEX IF NOT EXISTS notifications_user_created ON notifications(user_id, created_at DESC, id DESC);
 CREATE INDEX IF NOT EXISTS notifications_user_unread ON notifications(user_id) WHERE read_at IS NULL;
+CREATE INDEX IF NOT EXISTS notifications_by_case ON notifications (case_id);
 CREATE TABLE IF NOT EXISTS notification_dead_letters (
   id         TEXT PRIMARY KEY NOT NULL,
   channel    TEXT NOT NULL,
@@ -92,9 +102,11 @@ CREATE TABLE IF NOT EXISTS notification_dead_letters (
   error      TEXT NOT NULL,
   attempts   INTEGER NOT NULL,
   created_at TEXT NOT NULL,
-  payload    TEXT NOT NULL
+  payload    TEXT NOT NULL,
+  case_id    TEXT
 );
 CREATE INDEX IF NOT EXISTS notification_dead_letters_created ON notification_dead_letters(created_at DESC, id DESC);
+CREATE INDEX IF NOT EXISTS notification_dead_letters_by_case ON notification_dead_letters (case_id);
 `;
 
   private readonly statements = new Map<string, Database.Statement>();
@@ -111,6 +123,11 @@ CREATE INDEX IF NOT EXISTS notification_dead_letters_created ON notification_dea
   }
 
   async init(): Promise<void> {
+    // Tables from before v3 (standalone use; SqliteStore migrates them): add the case column first.
+    for (const table of ['notifications', 'notification_dead_letters']) {
+      const columns = this.db.prepare('SELECT name FROM pragma_table_info(?)').all(table) as Array<{ name: string }>;
+      if (columns.length > 0 && !columns.some((c) => c.name === 'case_id')) this.db.exec(`ALTER TABLE ${table} ADD COLUMN case_id TEXT`);
+    }
     this.db.exec(SqliteInbox.schema);
   }
 
@@ -118,9 +135,9 @@ CREATE INDEX IF NOT EXISTS notification_dead_letters_created ON notification_dea
 
   async addNotification(n: NotificationRecord): Promise<boolean> {
     const info = this.stmt(
-      `INSERT INTO notifications (id, user_id, event, event_id, subject, body, link, created_at, read_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO NOTHING`,
-    ).run(n.id, n.userId, n.event, n.eventId, n.subject, n.body, n.link, n.createdAt, n.readAt);
+      `INSERT INTO notifications (id, user_id, event, event_id, subject, body, link, case_id, created_at, read_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO NOTHING`,
+    ).run(n.id, n.userId, n.event, n.eventId, n.subject, n.body, n.link, n.caseId ?? null, n.createdAt, n.readAt);
     return info.changes > 0;
   }
 
@@ -155,15 +172,22 @@ CREATE INDEX IF NOT EXISTS notification_dead_letters_created ON notification_dea
     return this.stmt('DELETE FROM notifications WHERE user_id = ?').run(userId).changes;
   }
 
+  async deleteByCase(caseIds: string[]): Promise<number> {
+    const ids = caseIdsToMatch(caseIds);
+    if (ids.length === 0) return 0;
+    return this.stmt('DELETE FROM notifications WHERE case_id IN (SELECT value FROM json_each(?))').run(JSON.stringify(ids)).changes;
+  }
+
   // ---- dead letters ------------------------------------------------------------------------
 
   async addDeadLetter(d: DeadLetterRecord): Promise<void> {
     this.stmt(
-      `INSERT INTO notification_dead_letters (id, channel, recipient, subject, error, attempts, created_at, payload)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+      `INSERT INTO notification_dead_letters (id, channel, recipient, subject, error, attempts, created_at, payload, case_id)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT(id) DO UPDATE SET error = excluded.error, attempts = excluded.attempts,
-         recipient = excluded.recipient, subject = excluded.subject, payload = excluded.payload`,
-    ).run(d.id, d.channel, d.recipient, d.subject, d.error, d.attempts, d.createdAt, JSON.stringify(d.payload));
+         recipient = excluded.recipient, subject = excluded.subject, payload = excluded.payload,
+         case_id = COALESCE(excluded.case_id, notification_dead_letters.case_id)`,
+    ).run(d.id, d.channel, d.recipient, d.subject, d.error, d.attempts, d.createdAt, JSON.stringify(d.payload), d.caseId ?? null);
   }
 
   async listDeadLetters(query: DeadLetterQuery = {}): Promise<DeadLetterRecord[]> {
@@ -184,5 +208,11 @@ CREATE INDEX IF NOT EXISTS notification_dead_letters_created ON notification_dea
 
   async deleteDeadLetter(id: string): Promise<void> {
     this.stmt('DELETE FROM notification_dead_letters WHERE id = ?').run(id);
+  }
+
+  async deleteDeadLettersByCase(caseIds: string[]): Promise<number> {
+    const ids = caseIdsToMatch(caseIds);
+    if (ids.length === 0) return 0;
+    return this.stmt('DELETE FROM notification_dead_letters WHERE case_id IN (SELECT value FROM json_each(?))').run(JSON.stringify(ids)).changes;
   }
 }

@@ -13,7 +13,7 @@
  */
 import type Database from 'better-sqlite3';
 
-export const SCHEMA_VERSION = 2;
+export const SCHEMA_VERSION = 3;
 
 export const DDL = `
 CREATE TABLE IF NOT EXISTS deployments (
@@ -232,6 +232,38 @@ ALTER TABLE task_history ADD COLUMN organisation TEXT;
 CREATE INDEX IF NOT EXISTS instances_by_organisation ON instances (organisation, start_time);
 CREATE INDEX IF NOT EXISTS tasks_by_organisation ON tasks (organisation, created);
 CREATE INDEX IF NOT EXISTS task_history_by_organisation ON task_history (organisation, start_time);
+`],
+  // v3: the case of each in-app notification and e-mail dead letter, so that case deletion
+  // (src/kim/deletion.ts) removes them (src/store/sqlite/inbox.ts `deleteByCase`). The tables are the
+  // inbox's (`SqliteInbox.schema`, executed after the migrations): a database without them gets them
+  // here in their v2 shape first, so that the column is added the same way everywhere. Rows written
+  // before read as case_id NULL (no case known: never matched by a case deletion).
+  [3, `
+CREATE TABLE IF NOT EXISTS notifications (
+  id         TEXT PRIMARY KEY NOT NULL,
+  user_id    TEXT NOT NULL,
+  event      TEXT NOT NULL,
+  event_id   TEXT NOT NULL,
+  subject    TEXT NOT NULL,
+  body       TEXT NOT NULL,
+  link       TEXT,
+  created_at TEXT NOT NULL,
+  read_at    TEXT
+);
+CREATE TABLE IF NOT EXISTS notification_dead_letters (
+  id         TEXT PRIMARY KEY NOT NULL,
+  channel    TEXT NOT NULL,
+  recipient  TEXT NOT NULL,
+  subject    TEXT NOT NULL,
+  error      TEXT NOT NULL,
+  attempts   INTEGER NOT NULL,
+  created_at TEXT NOT NULL,
+  payload    TEXT NOT NULL
+);
+ALTER TABLE notifications ADD COLUMN case_id TEXT;
+ALTER TABLE notification_dead_letters ADD COLUMN case_id TEXT;
+CREATE INDEX IF NOT EXISTS notifications_by_case ON notifications (case_id);
+CREATE INDEX IF NOT EXISTS notification_dead_letters_by_case ON notification_dead_letters (case_id);
 `],
 ];
 
