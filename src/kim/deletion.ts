@@ -31,6 +31,7 @@
  *   the time moves only by `/api/clock`, so there is no interval: advancing the clock runs the sweep
  *   right after the timers (`SweepingClockControl`), and the request answers when it is done.
  */
+import { localDate, localMidnight } from './calendar.ts';
 import { isRefreshable, type Clock, type ControlledClock } from '../clock.ts';
 import { ClockControl } from '../engine/clockControl.ts';
 import { Conflict, NotFound } from '../errors.ts';
@@ -43,8 +44,6 @@ export const DELETED_AUDIT_TYPE = 'DELETED';
 export const DELETION_REASONS = ['RETENTION', 'CONSENT_WITHDRAWN'] as const;
 /** The variable holding when a case's data is due for deletion (ISO date, or date-time with zone). */
 export const DELETION_DUE_VARIABLE = 'deletionDueAt';
-/** Dates (`deletionDueAt` as a calendar date, the sweep's day) are Herne's. */
-export const DELETION_TIME_ZONE = 'Europe/Berlin';
 /** The shared setting that records the day the sweep last ran. */
 export const SWEEP_SETTING = 'deletion.lastSweep';
 
@@ -90,21 +89,6 @@ export interface CaseDeletionDeps {
   log?: (line: string) => void;
 }
 
-/** The calendar date (`YYYY-MM-DD`) in Herne at `ms`. */
-export function localDate(ms: number): string {
-  const parts = new Intl.DateTimeFormat('en-CA', { timeZone: DELETION_TIME_ZONE, year: 'numeric', month: '2-digit', day: '2-digit' })
-    .formatToParts(new Date(ms));
-  const get = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
-  return `${get('year')}-${get('month')}-${get('day')}`;
-}
-
-function zoneOffset(ms: number): number {
-  const name = new Intl.DateTimeFormat('en-US', { timeZone: DELETION_TIME_ZONE, timeZoneName: 'longOffset' })
-    .formatToParts(new Date(ms)).find((p) => p.type === 'timeZoneName')?.value ?? 'GMT';
-  const m = /GMT([+-])(\d{2}):(\d{2})/.exec(name);
-  return m ? (m[1] === '-' ? -1 : 1) * (Number(m[2]) * 60 + Number(m[3])) * 60_000 : 0;
-}
-
 /**
  * When a `deletionDueAt` value falls due, in ms: a calendar date at the start of that day in Herne
  * (due "on" that day: `deletionDueAt ≤ today`), a date-time with zone at that instant; undefined for
@@ -116,8 +100,7 @@ export function dueMs(value: unknown): number | undefined {
   if (d) {
     const utc = Date.UTC(Number(d[1]), Number(d[2]) - 1, Number(d[3]));
     if (Number.isNaN(utc) || new Date(utc).toISOString().slice(0, 10) !== value) return undefined;
-    // The offset at local midnight: take it at noon UTC of the day before (no DST switch at midnight here).
-    return utc - zoneOffset(utc - 12 * 3_600_000);
+    return localMidnight(value);
   }
   const instant = toInstant(value);
   return instant === undefined ? undefined : Date.parse(instant);

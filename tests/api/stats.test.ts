@@ -1,5 +1,6 @@
 import { expect } from 'chai';
-import { isoWeek, localMidnight, percentile } from '../../src/api/routes/stats.ts';
+import { isoWeek, localMidnight } from '../../src/kim/calendar.ts';
+import { percentile } from '../../src/kim/dashboard.ts';
 import { startKimService, tasksByBusinessKey, vars, work, type KimService } from '../helpers/kim.ts';
 import { bpmn, deploy } from '../helpers/service.ts';
 
