@@ -1,9 +1,4 @@
 import { expect } from 'chai';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import Database from 'better-sqlite3';
-import { MongoClient } from 'mongodb';
 import { NotFound, ValidationError } from '../../src/errors.ts';
 import { auditId, newAuditEntry, type AuditEntry, type AuditStore } from '../../src/kim/auditStore.ts';
 import { checkConsent } from '../../src/kim/consentGate.ts';
@@ -12,7 +7,7 @@ import { MongoAudit } from '../../src/store/mongo/audit.ts';
 import { MongoConsents } from '../../src/store/mongo/consents.ts';
 import { SqliteAudit } from '../../src/store/sqlite/audit.ts';
 import { SqliteConsents } from '../../src/store/sqlite/consents.ts';
-import { requireService, uniqueName } from '../helpers/requireService.ts';
+import { onSqliteAndMongo } from '../helpers/bothDatabases.ts';
 
 interface Fixture {
   consents: ConsentStore;
@@ -236,43 +231,7 @@ function contract(open: (ctx: Mocha.Context) => Promise<Fixture>): void {
   });
 }
 
-describe('Consent and audit contract: SQLite', function () {
-  contract(async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'kim-consents-contract-'));
-    const db = new Database(join(dir, 'kim.db'));
-    db.pragma('journal_mode = WAL');
-    return {
-      consents: new SqliteConsents(db),
-      audit: new SqliteAudit(db),
-      async cleanup() {
-        db.close();
-        rmSync(dir, { recursive: true, force: true });
-      },
-    };
-  });
-});
-
-describe('Consent and audit contract: MongoDB (MONGODB_URL)', function () {
-  let client: MongoClient | undefined;
-
-  before(async function () {
-    const url = requireService(this, 'MONGODB_URL');
-    client = new MongoClient(url, { serverSelectionTimeoutMS: 5000 });
-    await client.connect();
-  });
-
-  after(async () => {
-    await client?.close();
-  });
-
-  contract(async () => {
-    const db = client!.db(uniqueName('consents'));
-    return {
-      consents: new MongoConsents(db),
-      audit: new MongoAudit(db),
-      async cleanup() {
-        await db.dropDatabase();
-      },
-    };
-  });
+onSqliteAndMongo('Consent and audit contract', contract, {
+  sqlite: (db) => ({ consents: new SqliteConsents(db), audit: new SqliteAudit(db) }),
+  mongo: (db) => ({ consents: new MongoConsents(db), audit: new MongoAudit(db) }),
 });

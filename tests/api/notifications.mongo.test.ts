@@ -3,7 +3,6 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { MongoClient } from 'mongodb';
 import { NotFound } from '../../src/errors.ts';
 import { notificationEvent } from '../../src/notifications/events.ts';
 import { deadLetterId, notificationId, type DeadLetterRecord, type InboxStore, type NotificationRecord } from '../../src/notifications/inboxStore.ts';
@@ -14,7 +13,7 @@ import { MongoInbox } from '../../src/store/mongo/inbox.ts';
 import { SqliteInbox } from '../../src/store/sqlite/inbox.ts';
 import { DDL, MIGRATIONS, SCHEMA_VERSION } from '../../src/store/sqlite/schema.ts';
 import { SqliteStore } from '../../src/store/sqlite/sqliteStore.ts';
-import { requireService, uniqueName } from '../helpers/requireService.ts';
+import { onSqliteAndMongo } from '../helpers/bothDatabases.ts';
 
 interface InboxFixture {
   inbox: InboxStore;
@@ -234,43 +233,9 @@ function inboxContract(open: (ctx: Mocha.Context) => Promise<InboxFixture>): voi
   });
 }
 
-describe('InboxStore contract: SqliteInbox', function () {
-  inboxContract(async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'kim-inbox-'));
-    const db = new Database(join(dir, 'inbox.db'));
-    db.pragma('journal_mode = WAL');
-    return {
-      inbox: new SqliteInbox(db),
-      async cleanup() {
-        db.close();
-        rmSync(dir, { recursive: true, force: true });
-      },
-    };
-  });
-});
-
-describe('InboxStore contract: MongoInbox (MONGODB_URL)', function () {
-  let client: MongoClient | undefined;
-
-  before(async function () {
-    const url = requireService(this, 'MONGODB_URL');
-    client = new MongoClient(url, { serverSelectionTimeoutMS: 5000 });
-    await client.connect();
-  });
-
-  after(async () => {
-    await client?.close();
-  });
-
-  inboxContract(async () => {
-    const db = client!.db(uniqueName('inbox'));
-    return {
-      inbox: new MongoInbox(db),
-      async cleanup() {
-        await db.dropDatabase();
-      },
-    };
-  });
+onSqliteAndMongo('InboxStore contract', inboxContract, {
+  sqlite: (db) => ({ inbox: new SqliteInbox(db) }),
+  mongo: (db) => ({ inbox: new MongoInbox(db) }),
 });
 
 describe('InboxStore: SQLite schema v3 (case of notifications and dead letters)', function () {
