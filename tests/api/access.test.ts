@@ -175,6 +175,9 @@ describe('api: access by organisation', () => {
     expect((await awo('POST', `/engine-rest/task/${erstkontakt.id}/claim`, {})).status).to.equal(204);
     expect((await awo('PUT', `/engine-rest/process-instance/${id}/variables/organisation`, typed('org-drk'))).status).to.equal(403);
     expect((await awo('POST', `/engine-rest/process-instance/${id}/variables`, { deletions: ['organisation'] })).status).to.equal(403);
+    expect((await as('demo-cm-traeger-drk')('POST', '/engine-rest/process-definition/key/kim-case-lifecycle/start', {
+      businessKey: 'FALL-A5b', variables: { organisation: typed('org-awo') },
+    })).status, 'starting a case for another organisation').to.equal(403);
     expect((await as('demo-cm-traeger-drk')('POST', '/engine-rest/message', {
       messageName: 'nichts', businessKey: 'FALL-A5', processVariables: { organisation: typed('org-awo') },
     })).status).to.equal(403);

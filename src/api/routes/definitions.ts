@@ -1,4 +1,5 @@
 /** `/process-definition…`: definitions, their XML, and starting instances. */
+import { checkOrganisationWrite } from '../../kim/access.ts';
 import Router from '@koa/router';
 import { NotFound, ValidationError } from '../../errors.ts';
 import { parseVariables, toResponse } from '../../engine/variables.ts';
@@ -44,6 +45,7 @@ export function definitionRouter(s: Services): Router<AppState> {
   async function start(ctx: AppContext, definition: DefinitionRecord) {
     const body = bodyObject(ctx.request.body);
     const variables = parseVariables(body.variables);
+    checkOrganisationWrite(ctx.state.user, variables);
     const businessKey = body.businessKey;
     if (businessKey !== undefined && businessKey !== null && (typeof businessKey !== 'string' || businessKey.length > 255)) {
       throw new ValidationError('businessKey must be a string of at most 255 characters');

@@ -26,6 +26,7 @@ export function historyRouter(s: Services): Router<AppState> {
    */
   async function viewsFor(user: AuthUser, instanceIds: string[]): Promise<Map<string, View>> {
     const views = new Map<string, View>();
+    if (user.isAdmin) return views; // an admin sees everything in full: no lookups
     for (const id of new Set(instanceIds)) {
       const instance = await s.store.getInstance(id);
       views.set(id, instance ? await access.viewOf(user, instance) : 'full');
