@@ -29,6 +29,7 @@ export interface AccessUser {
   isAdmin: boolean;
 }
 
+/** Organisations are groups named `org-…` (type ORGANISATION, src/identity/seed.ts). */
 export const ORGANISATION_PREFIX = 'org-';
 export const CASE_MANAGER_GROUPS = ['cm-ki', 'cm-traeger'];
 export const COORDINATION_GROUPS = ['kim-koordination', 'cm-koordination'];
@@ -52,6 +53,14 @@ export const AUTHORITY_VARIABLES: readonly string[] = [
 
 export function organisationsOf(user: AccessUser): string[] {
   return user.groups.filter((g) => g.startsWith(ORGANISATION_PREFIX));
+}
+
+/**
+ * The user's organisation for audit entries and consent records: their `org-…` group; the first
+ * in name order if they have several; null if none (admins, authority staff).
+ */
+export function organisationOf(user: AccessUser): string | null {
+  return organisationsOf(user).sort()[0] ?? null;
 }
 
 const isCoordination = (user: AccessUser) => user.groups.some((g) => COORDINATION_GROUPS.includes(g));
@@ -103,7 +112,7 @@ export class AccessPolicy {
       type: 'ACCESS_DENIED',
       at: new Date(this.clock.now()).toISOString(),
       userId: user.id,
-      organisation: organisationsOf(user).sort()[0] ?? null,
+      organisation: organisationOf(user),
       caseId: caseIdOfInstance(instance),
       purpose: 'ACCESS',
       details: { resource, instanceId: instance.id, owner: instance.organisation },
@@ -132,7 +141,7 @@ export class AccessPolicy {
       type: 'READ',
       at: new Date(this.clock.now()).toISOString(),
       userId: user.id,
-      organisation: organisationsOf(user).sort()[0] ?? null,
+      organisation: organisationOf(user),
       caseId: caseIdOfInstance(instance),
       purpose: 'CASEWORK',
       details: { resource, instanceId: instance.id, view },
@@ -145,8 +154,13 @@ export class AccessPolicy {
    */
   takesOver(user: AccessUser, instance: Pick<InstanceRecord, 'organisation' | 'definitionKey'>): string | null {
     if ((instance.organisation ?? null) !== null || !CASE_PROCESSES.includes(instance.definitionKey) || !isCaseManager(user)) return null;
-    return organisationsOf(user).sort()[0] ?? null;
+    return organisationOf(user);
   }
+}
+
+/** Does a list filter admit this instance? The store applies the same rule to instance queries (by owning organisation). */
+export function admits(filter: AccessFilter | undefined, instance: Pick<InstanceRecord, 'organisation'>): boolean {
+  return filter === undefined || filter.organisations.includes(instance.organisation ?? null);
 }
 
 /**

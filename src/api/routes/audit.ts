@@ -6,7 +6,7 @@ import { ValidationError } from '../../errors.ts';
 import { AUDIT_TYPE_PATTERN, newAuditEntry, toInstant, type AuditEntry, type AuditStore } from '../../kim/auditStore.ts';
 import { QueryReader } from '../query.ts';
 import type { AppRouter, AppState, AuthUser } from '../types.ts';
-import { organisationOf } from './consents.ts';
+import { organisationOf } from '../../kim/access.ts';
 
 /** Group (besides admin) that may read the audit log. */
 export const AUDIT_READ_GROUP = 'kim-koordination';
@@ -17,7 +17,7 @@ const DEFAULT_PAGE = 50;
 const MAX_PAGE = 500;
 
 export interface AuditRouterOptions {
-  /** Replaces `organisationOf` from consents.ts. */
+  /** Replaces `organisationOf` from src/kim/access.ts. */
   organisationOf?: (user: AuthUser) => string | null;
 }
 

@@ -1,3 +1,4 @@
+import { organisationOf } from '../../kim/access.ts';
 import { randomUUID } from 'node:crypto';
 import Router from '@koa/router';
 import { currentUser, requireGroup } from '../../identity/auth.ts';
@@ -15,16 +16,6 @@ export const CONSENT_GROUPS = ['cm-ki', 'cm-traeger', 'cm-koordination', 'kim-ko
 /** The `purpose` of the audit entries this router writes. */
 export const CONSENT_AUDIT_PURPOSE = 'consent-management';
 
-/** Organisations are groups named `org-…` (type ORGANISATION, src/identity/seed.ts). */
-export const ORGANISATION_PREFIX = 'org-';
-
-/**
- * The user's organisation for audit entries and consent records: their `org-…` group; the first
- * in name order if they have several; null if none (admins, authority staff).
- */
-export function organisationOf(user: AuthUser): string | null {
-  return user.groups.filter((g) => g.startsWith(ORGANISATION_PREFIX)).sort()[0] ?? null;
-}
 
 export interface ConsentsRouterOptions {
   /** Throws (404, audited) if the user may not see the case — e.g. another organisation's case. */

@@ -17,7 +17,7 @@ import { CaseDeletion, dueMs, type CaseDeletionResult } from '../../kim/deletion
 import { QueryReader } from '../query.ts';
 import { accessPolicy, type Services } from '../services.ts';
 import type { AppRouter, AppState } from '../types.ts';
-import { organisationOf } from './consents.ts';
+import { organisationOf } from '../../kim/access.ts';
 
 /** Group (besides admin) that may delete cases and list the due ones. */
 export const DELETION_GROUP = 'kim-koordination';

@@ -27,12 +27,12 @@ import Router from '@koa/router';
 import { currentUser, requireGroup } from '../../identity/auth.ts';
 import { ValidationError } from '../../errors.ts';
 import { newAuditEntry } from '../../kim/auditStore.ts';
-import type { AccessFilter, DefinitionRecord, InstanceQuery, InstanceRecord, Store, TimerRecord } from '../../store/store.ts';
+import type { DefinitionRecord, InstanceQuery, InstanceRecord, Store, TimerRecord } from '../../store/store.ts';
 import { definitionDto } from '../dto.ts';
 import { QueryReader } from '../query.ts';
 import { accessPolicy, type Services } from '../services.ts';
+import { admits, organisationOf } from '../../kim/access.ts';
 import type { AppRouter, AppState, AuthUser } from '../types.ts';
-import { organisationOf } from './consents.ts';
 import { addDays, DAY_MS, localDate, localMidnight } from '../../kim/calendar.ts';
 import { dashboard, dashboardCsv } from '../../kim/dashboard.ts';
 
@@ -64,11 +64,6 @@ function incidentList(count: number, opts: StatisticsOptions): Array<{ incidentT
   if (opts.incidents === null || count === 0) return [];
   if (typeof opts.incidents === 'object' && opts.incidents.type !== 'failedJob') return [];
   return [{ incidentType: 'failedJob', incidentCount: count }];
-}
-
-/** Does the list filter admit this instance (the store's rule for instances: by owning organisation)? */
-function admits(filter: AccessFilter | undefined, instance: Pick<InstanceRecord, 'organisation'>): boolean {
-  return filter === undefined || filter.organisations.includes(instance.organisation ?? null);
 }
 
 /** Service-task jobs whose retries ran out (incidents), of running instances. */
